@@ -17,7 +17,7 @@ bootstrap:
 	@bin/bootstrap
 
 build: bootstrap
-	$(MVN) $(MVN_FLAGS) -q install -DskipTests
+	$(MVN) $(MVN_FLAGS) -q package -DskipTests
 
 run: build
 	bin/echostream run
@@ -29,8 +29,9 @@ run-smoke:
 	ECHOSTREAM_PORT_OFFSET=1000 ECHOSTREAM_DATA_DIR=$$(mktemp -d) ECHOSTREAM_RUN_DIR=target/run-smoke \
 	  timeout 900 bin/echostream run --once
 
+# verify, not install: the reactor resolves sibling modules itself, and nothing is written to ~/.m2.
 java-test:
-	$(MVN) $(MVN_FLAGS) install
+	$(MVN) $(MVN_FLAGS) verify
 
 model-test:
 	@if [ -d model/tests ]; then $(MAKE) -C model test PYTHON=$(PYTHON); else echo "model/tests: not present yet"; fi
