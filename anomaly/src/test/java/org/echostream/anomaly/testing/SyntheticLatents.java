@@ -71,6 +71,7 @@ public final class SyntheticLatents {
         Box box = Box.WHOLE;
         TokenEncoding encoding = TokenEncoding.FLOAT16;
         double shift;
+        double normalNoise = NORMAL_NOISE;
 
         public Loop(String study, String series, String sop, int clips, long seed) {
             this.study = study;
@@ -91,6 +92,15 @@ public final class SyntheticLatents {
 
         public Loop in(Box where) {
             this.box = where;
+            return this;
+        }
+
+        /**
+         * Noise of the unsurprising predictions. Below {@link #NORMAL_NOISE} the quiet clips stay clear of the
+         * threshold, for tests of the rule's edges that must not hinge on a normal clip landing in the 1% tail.
+         */
+        public Loop quietNoise(double sigma) {
+            this.normalNoise = sigma;
             return this;
         }
 
@@ -122,7 +132,7 @@ public final class SyntheticLatents {
                 if (k + 1 < clips) {
                     predicted = observed.get(k + 1).clone();
                     for (int n = 0; n < TOKENS; n++) {
-                        double sigma = surprising[k + 1] && box.contains(n) ? SURPRISING_NOISE : NORMAL_NOISE;
+                        double sigma = surprising[k + 1] && box.contains(n) ? SURPRISING_NOISE : normalNoise;
                         for (int d = 0; d < DIM; d++) {
                             predicted[n * DIM + d] += (float) (random.nextGaussian() * sigma);
                         }

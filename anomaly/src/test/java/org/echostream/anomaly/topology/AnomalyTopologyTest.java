@@ -67,7 +67,6 @@ class AnomalyTopologyTest {
         assertThat(scored).allSatisfy(s -> {
             assertThat(s.getPredictedFromClipIndex()).isEqualTo(s.getRef().getClipIndex() - 1);
             assertThat(s.getTokenSurprise()).hasSize(SyntheticLatents.TOKENS);
-            assertThat(s.getClipScore()).isLessThan(1.0);
             assertThat(s.getModel()).isEqualTo(SyntheticLatents.MODEL);
             assertThat(s.getPreprocessingVersion()).isEqualTo(SyntheticLatents.PREPROCESSING);
         });

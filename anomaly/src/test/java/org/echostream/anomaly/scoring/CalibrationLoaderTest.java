@@ -1,0 +1,152 @@
+package org.echostream.anomaly.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.echostream.anomaly.testing.SyntheticLatents;
+import org.echostream.anomaly.testing.SyntheticRelease;
+import org.echostream.contracts.model.InvalidModelException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CalibrationLoaderTest {
+
+    /** The keys of the model release's placeholder calibration.json, numbers still null. */
+    private static final String PLACEHOLDER = """
+            {"placeholder": true, "note": "random-weight placeholder: numbers meaningless, keys final",
+             "surprise": {"ln_eps": 1e-05,
+               "per_clip": {"quantiles": {"0.5": null, "0.9": null, "0.95": null, "0.99": null, "0.995": null, "0.999": null},
+                            "mean": null, "std": null},
+               "per_token": {"quantiles": {"0.5": null, "0.9": null, "0.95": null, "0.99": null, "0.995": null, "0.999": null},
+                             "mean": null, "std": null}},
+             "series": {"score": "combined", "threshold": null}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void reads_a_measured_calibration_with_every_part() {
+        ModelCalibration.Calibrated calibration = SyntheticRelease.load(dir, 0.99);
+        ObjectNode file = SyntheticRelease.calibration();
+
+        assertThat(calibration.release().name()).isEqualTo(SyntheticLatents.MODEL_NAME);
+        assertThat(calibration.release().tokenGrid()).isEqualTo(SyntheticLatents.GRID);
+        assertThat(calibration.lnEps()).isEqualTo(1e-5);
+        assertThat(calibration.clipScale().median()).isEqualTo(file.at("/surprise/per_clip/quantiles/0.5").doubleValue());
+        assertThat(calibration.clipScale().threshold()).isEqualTo(file.at("/surprise/per_clip/quantiles/0.99").doubleValue());
+        assertThat(calibration.tokenScale().threshold()).isEqualTo(file.at("/surprise/per_token/quantiles/0.99").doubleValue());
+        assertThat(calibration.normative()).containsInstanceOf(NormativeModel.Diagonal.class);
+        assertThat(calibration.seriesThreshold()).hasValue(1.0);
+        assertThat(calibration.notes()).isEmpty();
+    }
+
+    @Test
+    void a_placeholder_release_is_not_calibrated_and_says_why() throws IOException {
+        ModelCalibration calibration = CalibrationLoader.load(SyntheticRelease.write(dir, json(PLACEHOLDER)), 0.99);
+
+        assertThat(calibration).isInstanceOf(ModelCalibration.NotCalibrated.class);
+        assertThat(((ModelCalibration.NotCalibrated) calibration).reason())
+                .contains(SyntheticLatents.MODEL_NAME).contains("surprise.per_clip").contains("placeholder");
+    }
+
+    @Test
+    void missing_token_quantiles_fall_back_to_the_clip_scale_with_a_note() {
+        ObjectNode file = SyntheticRelease.calibration();
+        ((ObjectNode) file.get("surprise")).remove("per_token");
+        ModelCalibration.Calibrated calibration = calibrated(file);
+
+        assertThat(calibration.tokenScale()).isEqualTo(calibration.clipScale());
+        assertThat(calibration.notes()).anySatisfy(n -> assertThat(n).contains("per_token"));
+    }
+
+    @Test
+    void reads_camel_case_spellings_and_ignores_unknown_keys() throws IOException {
+        ObjectNode file = json("""
+                {"surprise": {"lnEps": 2e-5, "perClip": {"quantiles": {"0.5": 0.2, "0.99": 0.3, "note": "x"}, "extra": 1}},
+                 "series": {"rule": "robust mean", "threshold": 0.8, "normativeWeight": 0.1}, "somethingNew": [1, 2]}
+                """);
+        ModelCalibration.Calibrated calibration = calibrated(file);
+
+        assertThat(calibration.lnEps()).isEqualTo(2e-5);
+        assertThat(calibration.clipScale().score(0.3)).isCloseTo(1.0, within(1e-12));
+        assertThat(calibration.seriesRule()).isEqualTo("robust mean");
+        assertThat(calibration.normativeWeight()).hasValue(0.1);
+        assertThat(calibration.normative()).isEmpty();
+        assertThat(calibration.notes()).anySatisfy(n -> assertThat(n).contains("no normative section"));
+    }
+
+    @Test
+    void an_unusable_normative_section_turns_only_that_feature_off() {
+        ObjectNode file = SyntheticRelease.calibration();
+        ((ObjectNode) file.get("normative")).putArray("std").add(1.0);
+        ModelCalibration.Calibrated calibration = calibrated(file);
+
+        assertThat(calibration.normative()).isEmpty();
+        assertThat(calibration.notes()).anySatisfy(n -> assertThat(n).contains("normative section unusable"));
+    }
+
+    @Test
+    void reads_a_low_rank_normative_model_and_squared_distance_quantiles() throws IOException {
+        ObjectNode file = SyntheticRelease.calibration();
+        ObjectNode normative = (ObjectNode) file.get("normative");
+        normative.remove("std");
+        normative.set("components", array("[[" + "1.0," + "0.0,".repeat(SyntheticLatents.DIM - 2) + "0.0]]"));
+        normative.putArray("variances").add(4.0);
+        normative.put("residual_variance", 2.0);
+        normative.put("squared", true);
+        normative.set("quantiles", json("{\"0.5\": 16.0, \"0.99\": 64.0}"));
+        ModelCalibration.Calibrated calibration = calibrated(file);
+
+        NormativeModel model = calibration.normative().orElseThrow();
+        assertThat(model).isInstanceOf(NormativeModel.LowRank.class);
+        assertThat(model.scale().median()).isEqualTo(4.0);
+        assertThat(model.scale().threshold()).isEqualTo(8.0);
+    }
+
+    @Test
+    void a_calibration_that_fails_its_checksum_is_refused() throws IOException {
+        SyntheticRelease.write(dir);
+        Files.writeString(dir.resolve("calibration.json"), Files.readString(dir.resolve("calibration.json")).replace("0.", "1."));
+
+        assertThatThrownBy(() -> CalibrationLoader.load(dir, 0.99)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("calibration.json").hasMessageContaining("sha256");
+    }
+
+    @Test
+    void a_folder_without_a_release_is_not_calibrated() {
+        ModelCalibration calibration = CalibrationLoader.load(dir.resolve("nothing-here"), 0.99);
+
+        assertThat(calibration).isInstanceOf(ModelCalibration.NotCalibrated.class);
+        assertThat(((ModelCalibration.NotCalibrated) calibration).reason()).contains("manifest.json is missing");
+    }
+
+    @Test
+    void a_clip_rule_other_than_the_contract_mean_is_refused() {
+        ObjectNode file = SyntheticRelease.calibration();
+        ((ObjectNode) file.get("surprise")).put("clip_rule", "top-10% mean");
+
+        assertThatThrownBy(() -> CalibrationLoader.load(SyntheticRelease.write(dir, file), 0.99))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("top-10% mean");
+    }
+
+    private ModelCalibration.Calibrated calibrated(ObjectNode file) {
+        ModelCalibration calibration = CalibrationLoader.load(SyntheticRelease.write(dir, file), 0.99);
+        assertThat(calibration).isInstanceOf(ModelCalibration.Calibrated.class);
+        return (ModelCalibration.Calibrated) calibration;
+    }
+
+    private static ObjectNode json(String text) throws IOException {
+        return (ObjectNode) new ObjectMapper().readTree(text);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode array(String text) throws IOException {
+        return new ObjectMapper().readTree(text);
+    }
+}
