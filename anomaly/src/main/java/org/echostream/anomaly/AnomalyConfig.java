@@ -47,7 +47,7 @@ public interface AnomalyConfig {
         @WithDefault("3")
         int eventWindowClips();
 
-        /** A clip adds at most this score to the series score, so one extreme clip cannot dominate it. */
+        /** A clip adds at most this to the fallback series score (no rule in the calibration), so one extreme clip cannot dominate it. */
         @WithDefault("4.0")
         double clipScoreCap();
 
@@ -55,10 +55,10 @@ public interface AnomalyConfig {
         @WithDefault("0.5")
         double regionFraction();
 
-        /** Series score at or above which a series is flagged; unset = the calibration's recommendation (if any). */
+        /** Series score at or above which a series is flagged; unset = the release's operating threshold (if any). */
         OptionalDouble seriesThreshold();
 
-        /** Weight (0..0.5) of the normative score in the series score when the calibration names none. */
+        /** Weight (0..0.5) of the normative score in the fallback series score (no rule in the calibration). */
         @WithDefault("0.25")
         double normativeWeight();
     }

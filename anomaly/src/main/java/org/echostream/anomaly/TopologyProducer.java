@@ -33,10 +33,11 @@ public class TopologyProducer {
     ModelCalibration calibration(AnomalyConfig config) {
         ModelCalibration calibration = CalibrationLoader.load(config.model().dir(), config.scoring().thresholdQuantile());
         if (calibration instanceof ModelCalibration.Calibrated calibrated) {
-            LOG.infof("calibrated for model %s (prep %s): clip surprise median %.4f, q%s %.4f; normative %s",
+            LOG.infof("calibrated for model %s (prep %s): clip surprise median %.4f, q%s %.4f; normative %s; series rule %s",
                     calibrated.release(), calibrated.release().preprocessingVersion(), calibrated.clipScale().median(),
                     calibrated.clipScale().quantile(), calibrated.clipScale().threshold(),
-                    calibrated.normative().isPresent() ? "on" : "off");
+                    calibrated.normative().map(n -> "on (" + n.features() + ")").orElse("off"),
+                    calibrated.seriesRule().map(r -> r.describe() + ", threshold " + r.threshold()).orElse("none (fallback)"));
             calibrated.notes().forEach(note -> LOG.warn(note));
         } else if (calibration instanceof ModelCalibration.NotCalibrated notCalibrated) {
             LOG.errorf("NOT CALIBRATED, every latents record goes to the dead-letter topic: %s", notCalibrated.reason());

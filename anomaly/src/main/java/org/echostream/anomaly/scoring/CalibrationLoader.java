@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.regex.Pattern;
 import org.echostream.contracts.model.InvalidModelException;
 import org.echostream.contracts.model.ModelManifest;
 
@@ -30,8 +31,11 @@ public final class CalibrationLoader {
     public static final String CALIBRATION = "calibration.json";
     /** The ONNX contract's layer-norm epsilon, used when the calibration does not state its own. */
     static final double CONTRACT_LN_EPS = 1e-5;
-    /** The one per-clip reduction the contract defines; a release that says otherwise needs a code change here. */
-    static final String MEAN_OVER_TOKENS = "mean over tokens";
+    /**
+     * The one per-clip reduction the contract defines, as the release words it ("mean over tokens", "S_k = mean over
+     * the tokens of clip pair k"); a release that says otherwise needs a code change here.
+     */
+    static final Pattern MEAN_OVER_TOKENS = Pattern.compile("(?i)\\bmean over (the )?tokens\\b");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,9 +78,9 @@ public final class CalibrationLoader {
             notes.add(source + ": no surprise.ln_eps, using the ONNX contract's " + CONTRACT_LN_EPS);
         }
         String clipRule = text(field(surprise, "clip_rule", "clipRule"));
-        if (clipRule != null && !clipRule.equalsIgnoreCase(MEAN_OVER_TOKENS)) {
-            throw new InvalidModelException(source + ": surprise.clip_rule is '" + clipRule + "' but this service computes '"
-                    + MEAN_OVER_TOKENS + "'; the calibration numbers would not describe its scores");
+        if (clipRule != null && !MEAN_OVER_TOKENS.matcher(clipRule).find()) {
+            throw new InvalidModelException(source + ": surprise.clip_rule is '" + clipRule + "' but this service computes"
+                    + " the mean over the tokens; the calibration numbers would not describe its scores");
         }
 
         ScoreScale clipScale;
@@ -98,33 +102,30 @@ public final class CalibrationLoader {
             notes.add(e.getMessage() + "; token maps are scored with the per-clip scale (regions stay relative, still valid)");
         }
 
-        Optional<NormativeModel> normative = normative(field(root, "normative"), release, thresholdQuantile, source, notes);
-
-        JsonNode series = field(root, "series");
-        OptionalDouble seriesThreshold = number(field(series, "threshold"));
-        String seriesRule = Optional.ofNullable(text(field(series, "score", "rule"))).orElse("unspecified");
-        if (seriesThreshold.isEmpty()) {
-            notes.add(source + ": no series.threshold; series are flagged by events only unless echostream.scoring.series-threshold is set");
-        }
-        OptionalDouble normativeWeight = number(field(series, "normative_weight", "normativeWeight"));
-        return new ModelCalibration.Calibrated(release, lnEps, clipScale, tokenScale, normative, seriesThreshold, seriesRule,
-                normativeWeight, notes);
+        Optional<NormativeModel> normative = normative(field(root, "normative"), release, lnEps, thresholdQuantile, source, notes);
+        Optional<SeriesRule> seriesRule = seriesRule(field(root, "series"), normative.isPresent(), source, notes);
+        return new ModelCalibration.Calibrated(release, lnEps, clipScale, tokenScale, normative, seriesRule, notes);
     }
 
-    private static Optional<NormativeModel> normative(JsonNode node, ModelRelease release, double quantile, String source,
-                                                      List<String> notes) {
+    private static Optional<NormativeModel> normative(JsonNode node, ModelRelease release, double lnEps, double quantile,
+                                                      String source, List<String> notes) {
         if (node.isMissingNode() || node.isNull()) {
             notes.add(source + ": no normative section; normative scores are off");
             return Optional.empty();
         }
         try {
             double[] mean = vector(field(node, "mean"), "normative.mean");
-            if (mean.length != release.latentDim()) {
-                throw new IllegalArgumentException("normative.mean has " + mean.length + " dims, the model's latents " + release.latentDim());
+            NormativeFeatures features = NormativeFeatures.ofLength(mean.length, release.tokenGrid(), release.latentDim());
+            if (features == null) {
+                throw new IllegalArgumentException("normative.mean has " + mean.length + " features; this service computes "
+                        + release.latentDim() + " (pooled embedding) or " + (release.latentDim() + release.tokenGrid().get(1)
+                        * release.tokenGrid().get(2)) + " (pooled embedding + motion map)");
             }
-            ScoreScale scale = ScoreScale.fromQuantiles("normative", quantiles(field(node, "quantiles")), quantile);
+            JsonNode table = field(field(node, "per_clip", "perClip"), "quantiles");
+            ScoreScale scale = ScoreScale.fromQuantiles("normative",
+                    quantiles(table.isMissingNode() ? field(node, "quantiles") : table), quantile);
             if (field(node, "squared").asBoolean(false)) {
-                // The quantiles describe d^2; the model scores d, and sqrt keeps the quantiles' order.
+                // The quantiles describe d^2 / F; the model scores sqrt of it, and sqrt keeps the quantiles' order.
                 scale = new ScoreScale(Math.sqrt(scale.median()), Math.sqrt(scale.threshold()), quantile);
             }
             JsonNode components = field(node, "components");
@@ -133,16 +134,54 @@ public final class CalibrationLoader {
                 for (int j = 0; j < rows.length; j++) {
                     rows[j] = vector(components.get(j), "normative.components[" + j + "]");
                 }
-                double residual = number(field(node, "residual_variance", "residualVariance"))
-                        .orElseThrow(() -> new IllegalArgumentException("normative.residual_variance is missing"));
-                return Optional.of(new NormativeModel.LowRank(mean, rows, vector(field(node, "variances"), "normative.variances"),
-                        residual, scale));
+                double residual = number(field(node, "residual_eigenvalue", "residualEigenvalue", "residual_variance"))
+                        .orElseThrow(() -> new IllegalArgumentException("normative.residual_eigenvalue is missing"));
+                return Optional.of(new NormativeModel.LowRank(mean, rows,
+                        vector(field(node, "eigenvalues", "variances"), "normative.eigenvalues"), residual, scale, features));
             }
-            return Optional.of(new NormativeModel.Diagonal(mean, vector(field(node, "std"), "normative.std"), scale));
+            return Optional.of(new NormativeModel.Diagonal(mean, vector(field(node, "std"), "normative.std"), scale, features));
         } catch (IllegalArgumentException e) {
             notes.add(source + ": normative section unusable (" + e.getMessage() + "); normative scores are off");
             return Optional.empty();
         }
+    }
+
+    /**
+     * The series rule named by {@code series.operating.score} (or {@code series.score}), with the statistics it
+     * standardises by ({@code series.surprise}, {@code series.normative}) and its threshold.
+     */
+    private static Optional<SeriesRule> seriesRule(JsonNode series, boolean normative, String source, List<String> notes) {
+        JsonNode operating = field(series, "operating");
+        if (operating.isMissingNode()) {
+            operating = series;
+        }
+        String name = text(field(operating, "score", "rule"));
+        OptionalDouble threshold = number(field(operating, "threshold"));
+        Optional<double[]> surprise = meanAndStd(field(series, "surprise"));
+        Optional<double[]> normal = meanAndStd(field(series, "normative"));
+        String fallback = "; the series score falls back to the robust mean of clip scores (docs/anomaly.md), flagged by events"
+                + " or echostream.scoring.series-threshold";
+        if ("combined".equals(name) && surprise.isPresent() && normal.isPresent() && normative) {
+            return Optional.of(new SeriesRule.Combined(surprise.get()[0], surprise.get()[1], normal.get()[0], normal.get()[1], threshold));
+        }
+        if ("combined".equals(name) && surprise.isPresent()) {
+            notes.add(source + ": series rule 'combined' needs the normative model and series.normative statistics;"
+                    + " using the surprise-only rule and its threshold");
+            return Optional.of(new SeriesRule.SurpriseMean(surprise.get()[0], surprise.get()[1],
+                    number(field(operating, "surprise_only_threshold", "surpriseOnlyThreshold"))));
+        }
+        if (("surprise_mean".equals(name) || "surprise".equals(name)) && surprise.isPresent()) {
+            return Optional.of(new SeriesRule.SurpriseMean(surprise.get()[0], surprise.get()[1], threshold));
+        }
+        notes.add(source + ": no usable series rule (series.operating.score = " + name + ", with series.surprise mean/std)" + fallback);
+        return Optional.empty();
+    }
+
+    private static Optional<double[]> meanAndStd(JsonNode node) {
+        OptionalDouble mean = number(field(node, "mean"));
+        OptionalDouble std = number(field(node, "std"));
+        return mean.isPresent() && std.isPresent() && std.getAsDouble() > 0
+                ? Optional.of(new double[] {mean.getAsDouble(), std.getAsDouble()}) : Optional.empty();
     }
 
     private static JsonNode field(JsonNode node, String... names) {

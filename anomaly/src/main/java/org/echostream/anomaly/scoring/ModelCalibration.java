@@ -2,7 +2,6 @@ package org.echostream.anomaly.scoring;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /** The calibration the service scores with, or the reason it has none (then it scores nothing). */
 public sealed interface ModelCalibration {
@@ -12,15 +11,13 @@ public sealed interface ModelCalibration {
      * @param lnEps           variance epsilon of the surprise's layer norm
      * @param clipScale       per-clip surprise of held-out normal loops
      * @param tokenScale      per-token surprise of held-out normal loops (the clip scale when the file has none)
-     * @param normative       distance of pooled embeddings from the normal distribution, when shipped
-     * @param seriesThreshold the operating threshold the model recommends for the series score, when shipped
-     * @param seriesRule      the series rule that threshold was chosen for, as the file names it
-     * @param normativeWeight the weight of the normative score in the series score, when the file names one
+     * @param normative       distance of a clip's latent features from normal clips, when shipped
+     * @param seriesRule      the series score the release calibrated, with its operating threshold, when shipped
      * @param notes           what was missing or assumed, one sentence each, for the start-up log
      */
     record Calibrated(ModelRelease release, double lnEps, ScoreScale clipScale, ScoreScale tokenScale,
-                      Optional<NormativeModel> normative, OptionalDouble seriesThreshold, String seriesRule,
-                      OptionalDouble normativeWeight, List<String> notes) implements ModelCalibration {
+                      Optional<NormativeModel> normative, Optional<SeriesRule> seriesRule, List<String> notes)
+            implements ModelCalibration {
         public Calibrated {
             notes = List.copyOf(notes);
         }

@@ -1,31 +1,33 @@
 package org.echostream.anomaly.scoring;
 
-import java.util.List;
-
 /**
- * Where normal clips sit in latent space: the Mahalanobis distance of a pooled clip embedding from the
- * mean of held-out normal embeddings, whitened either per dimension (diagonal) or along a few principal
- * directions with an isotropic remainder (low rank, as probabilistic PCA does). The distance is then scored
- * against the distances of held-out normals ({@link ScoreScale}).
+ * Where normal clips sit in latent space: a Mahalanobis distance of a clip's features from the mean of
+ * normal clips, whitened either per feature (diagonal) or along a few principal directions with an
+ * isotropic remainder (low rank, as probabilistic PCA does), reported per feature:
+ * {@code distance = sqrt(d2 / F)} as the model release computes it. The distance is scored against the
+ * distances of held-out normal clips ({@link ScoreScale}).
+ *
+ * <p>The features come from the observed tokens ({@link NormativeFeatures}); which ones the release used is
+ * read from the length of its mean vector.
  */
 public sealed interface NormativeModel {
 
-    /** The Mahalanobis distance (not squared) of {@code embedding} from the normal mean. */
-    double distance(List<Float> embedding);
+    /** The per-feature Mahalanobis distance {@code sqrt(d2 / F)} of {@code features} from the normal mean. */
+    double distance(double[] features);
 
     ScoreScale scale();
 
-    int dim();
+    NormativeFeatures features();
 
-    default double score(List<Float> embedding) {
-        return scale().score(distance(embedding));
+    default double score(double[] features) {
+        return scale().score(distance(features));
     }
 
-    /** {@code d^2 = sum_i ((e_i - mean_i) / std_i)^2}. */
-    record Diagonal(double[] mean, double[] std, ScoreScale scale) implements NormativeModel {
+    /** {@code d2 = sum_i ((f_i - mean_i) / std_i)^2}. */
+    record Diagonal(double[] mean, double[] std, ScoreScale scale, NormativeFeatures features) implements NormativeModel {
         public Diagonal {
             if (mean.length != std.length) {
-                throw new IllegalArgumentException("normative: mean has " + mean.length + " dims, std " + std.length);
+                throw new IllegalArgumentException("normative: mean has " + mean.length + " features, std " + std.length);
             }
             for (int i = 0; i < std.length; i++) {
                 if (!(std[i] > 0)) {
@@ -35,80 +37,70 @@ public sealed interface NormativeModel {
         }
 
         @Override
-        public double distance(List<Float> embedding) {
-            checkDim(embedding, mean.length);
+        public double distance(double[] f) {
+            checkLength(f, mean.length);
             double d2 = 0;
             for (int i = 0; i < mean.length; i++) {
-                double z = (embedding.get(i) - mean[i]) / std[i];
+                double z = (f[i] - mean[i]) / std[i];
                 d2 += z * z;
             }
-            return Math.sqrt(d2);
-        }
-
-        @Override
-        public int dim() {
-            return mean.length;
+            return Math.sqrt(d2 / mean.length);
         }
     }
 
     /**
-     * {@code d^2 = sum_j (w_j . x)^2 / var_j + (|x|^2 - sum_j (w_j . x)^2) / residualVariance} with
-     * {@code x = e - mean} and orthonormal rows {@code w_j}.
+     * {@code d2 = sum_j p_j^2 / eigenvalue_j + (|c|^2 - sum_j p_j^2) / residualEigenvalue} with
+     * {@code c = f - mean}, {@code p = components c} and orthonormal component rows.
      */
-    record LowRank(double[] mean, double[][] components, double[] variances, double residualVariance, ScoreScale scale)
-            implements NormativeModel {
+    record LowRank(double[] mean, double[][] components, double[] eigenvalues, double residualEigenvalue, ScoreScale scale,
+                   NormativeFeatures features) implements NormativeModel {
         public LowRank {
-            if (components.length != variances.length) {
+            if (components.length != eigenvalues.length) {
                 throw new IllegalArgumentException("normative: " + components.length + " components but "
-                        + variances.length + " variances");
+                        + eigenvalues.length + " eigenvalues");
             }
             for (int j = 0; j < components.length; j++) {
                 if (components[j].length != mean.length) {
                     throw new IllegalArgumentException("normative: component " + j + " has " + components[j].length
-                            + " dims, mean has " + mean.length);
+                            + " features, mean has " + mean.length);
                 }
-                if (!(variances[j] > 0)) {
-                    throw new IllegalArgumentException("normative: variance " + j + " = " + variances[j] + " must be positive");
+                if (!(eigenvalues[j] > 0)) {
+                    throw new IllegalArgumentException("normative: eigenvalue " + j + " = " + eigenvalues[j] + " must be positive");
                 }
             }
-            if (!(residualVariance > 0)) {
-                throw new IllegalArgumentException("normative: residual variance " + residualVariance + " must be positive");
+            if (!(residualEigenvalue > 0)) {
+                throw new IllegalArgumentException("normative: residual eigenvalue " + residualEigenvalue + " must be positive");
             }
         }
 
         @Override
-        public double distance(List<Float> embedding) {
-            checkDim(embedding, mean.length);
-            double[] x = new double[mean.length];
+        public double distance(double[] f) {
+            checkLength(f, mean.length);
+            double[] c = new double[mean.length];
             double norm2 = 0;
-            for (int i = 0; i < x.length; i++) {
-                x[i] = embedding.get(i) - mean[i];
-                norm2 += x[i] * x[i];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = f[i] - mean[i];
+                norm2 += c[i] * c[i];
             }
             double whitened = 0;
             double explained = 0;
             for (int j = 0; j < components.length; j++) {
-                double projection = 0;
-                for (int i = 0; i < x.length; i++) {
-                    projection += components[j][i] * x[i];
+                double p = 0;
+                for (int i = 0; i < c.length; i++) {
+                    p += components[j][i] * c[i];
                 }
-                whitened += projection * projection / variances[j];
-                explained += projection * projection;
+                whitened += p * p / eigenvalues[j];
+                explained += p * p;
             }
             // Rounding can make the remainder slightly negative when the components span almost everything.
-            double residual = Math.max(0, norm2 - explained);
-            return Math.sqrt(whitened + residual / residualVariance);
-        }
-
-        @Override
-        public int dim() {
-            return mean.length;
+            double d2 = whitened + Math.max(0, norm2 - explained) / residualEigenvalue;
+            return Math.sqrt(d2 / mean.length);
         }
     }
 
-    private static void checkDim(List<Float> embedding, int dim) {
-        if (embedding.size() != dim) {
-            throw new IllegalArgumentException("normative: embedding has " + embedding.size() + " dims, the calibration " + dim);
+    private static void checkLength(double[] features, int length) {
+        if (features.length != length) {
+            throw new IllegalArgumentException("normative: " + features.length + " features, the calibration has " + length);
         }
     }
 }

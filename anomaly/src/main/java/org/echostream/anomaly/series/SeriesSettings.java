@@ -11,7 +11,7 @@ import org.echostream.anomaly.scoring.EvidenceRule;
  * @param clipScoreCap            a clip contributes at most this much to the series score
  * @param regionFraction          see {@link org.echostream.anomaly.scoring.RegionLocator}
  * @param seriesThresholdOverride series score threshold for {@code flagged}; empty = the calibration's
- * @param normativeWeight         weight of the normative score in the series score when the calibration names none
+ * @param normativeWeight         weight of the normative score in the fallback series score (no series rule in the calibration)
  * @param idleTimeout             a series without new clips for this long is closed
  * @param maxOutOfOrder           scored clips held back waiting for a missing earlier clip before it is given up as a gap
  */

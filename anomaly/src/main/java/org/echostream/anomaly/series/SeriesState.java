@@ -30,6 +30,10 @@ public final class SeriesState {
     double maxCappedScore = Double.NEGATIVE_INFINITY;
     double peakScore = Double.NEGATIVE_INFINITY;
     int normativeClips;
+    /** Raw normative distances (the release's series rule averages these). */
+    double sumNormative;
+    /** Calibrated normative scores (reported in the summary). */
+    double sumNormativeScore;
     double sumCappedNormative;
     double maxCappedNormative = Double.NEGATIVE_INFINITY;
     int eventCount;

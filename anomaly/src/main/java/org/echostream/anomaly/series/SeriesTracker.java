@@ -8,7 +8,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import org.echostream.anomaly.scoring.ModelCalibration;
 import org.echostream.anomaly.scoring.ModelRelease;
+import org.echostream.anomaly.scoring.NormativeModel;
 import org.echostream.anomaly.scoring.RegionLocator;
+import org.echostream.anomaly.scoring.SeriesRule;
 import org.echostream.anomaly.scoring.Surprise;
 import org.echostream.contracts.AnomalyEvent;
 import org.echostream.contracts.ClipLatents;
@@ -40,8 +42,8 @@ public final class SeriesTracker {
     private final ModelCalibration.Calibrated calibration;
     private final ModelRelease release;
     private final RegionLocator locator;
+    private final SeriesRule seriesRule;
     private final OptionalDouble seriesThreshold;
-    private final double normativeWeight;
     private final int slots;
     private final int rows;
     private final int cols;
@@ -51,10 +53,9 @@ public final class SeriesTracker {
         this.calibration = calibration;
         this.release = calibration.release();
         this.locator = new RegionLocator(settings.regionFraction(), release.clipHeight(), release.clipWidth());
+        this.seriesRule = calibration.seriesRule().orElse(new SeriesRule.RobustClipScores(settings.normativeWeight()));
         this.seriesThreshold = settings.seriesThresholdOverride().isPresent()
-                ? settings.seriesThresholdOverride() : calibration.seriesThreshold();
-        this.normativeWeight = Math.min(SeriesSettings.MAX_NORMATIVE_WEIGHT,
-                calibration.normativeWeight().orElse(settings.normativeWeight()));
+                ? settings.seriesThresholdOverride() : seriesRule.threshold();
         this.slots = release.tokenGrid().get(0);
         this.rows = release.tokenGrid().get(1);
         this.cols = release.tokenGrid().get(2);
@@ -65,8 +66,8 @@ public final class SeriesTracker {
         return seriesThreshold;
     }
 
-    public double normativeWeight() {
-        return normativeWeight;
+    public SeriesRule seriesRule() {
+        return seriesRule;
     }
 
     public java.time.Duration idleTimeout() {
@@ -97,6 +98,16 @@ public final class SeriesTracker {
         state.lastActivityMillis = now.toEpochMilli();
         state.preprocessingVersion = clip.getPreprocessingVersion();
         loop.received.add(ref.getClipIndex());
+        calibration.normative().ifPresent(model -> {
+            double distance = model.distance(normativeFeatures(model, clip));
+            double score = model.scale().score(distance);
+            double capped = Math.min(score, settings.clipScoreCap());
+            state.normativeClips++;
+            state.sumNormative += distance;
+            state.sumNormativeScore += score;
+            state.sumCappedNormative += capped;
+            state.maxCappedNormative = Math.max(state.maxCappedNormative, capped);
+        });
 
         Step step = new Step();
         boolean observationPending = false;
@@ -242,7 +253,7 @@ public final class SeriesTracker {
         float[] actual = TokenCodec.decode(observed.getObservedTokens(), observed.getTokenEncoding(), tokens * dim);
         Surprise surprise = Surprise.between(predicted, actual, tokens, dim, calibration.lnEps());
         double score = calibration.clipScale().score(surprise.clip());
-        Double normative = calibration.normative().map(m -> m.score(observed.getPooledEmbedding())).orElse(null);
+        Double normative = calibration.normative().map(m -> m.score(normativeFeatures(m, observed))).orElse(null);
         ClipRef ref = observed.getRef();
 
         List<Float> perToken = new ArrayList<>(tokens);
@@ -262,12 +273,6 @@ public final class SeriesTracker {
         state.sumCappedScore += capped;
         state.maxCappedScore = Math.max(state.maxCappedScore, capped);
         state.peakScore = Math.max(state.peakScore, score);
-        if (normative != null) {
-            double cappedNormative = Math.min(normative, settings.clipScoreCap());
-            state.normativeClips++;
-            state.sumCappedNormative += cappedNormative;
-            state.maxCappedNormative = Math.max(state.maxCappedNormative, cappedNormative);
-        }
 
         ScoredClip scored = new ScoredClip(ref.getClipIndex(), ref.getFirstFrame(), ref.getFrameCount(), ref.getStartSeconds(),
                 ref.getEndSeconds(), score, spatialMap(surprise.perToken()));
@@ -276,6 +281,12 @@ public final class SeriesTracker {
         } else {
             step.late++;
         }
+    }
+
+    private double[] normativeFeatures(NormativeModel model, ClipLatents clip) {
+        float[] tokens = TokenCodec.decode(clip.getObservedTokens(), clip.getTokenEncoding(),
+                release.tokensPerClip() * release.latentDim());
+        return model.features().of(tokens, release.tokenGrid(), release.latentDim(), calibration.lnEps());
     }
 
     /** (T, R, C) token surprise -> (R, C) token scores averaged over time slots. */
@@ -393,20 +404,21 @@ public final class SeriesTracker {
     }
 
     private Emission summary(SeriesState state, Instant now) {
-        double surprisePart = robustMean(state.sumCappedScore, state.maxCappedScore, state.scoredClips);
-        Double normativePart = state.normativeClips == 0 ? null
-                : robustMean(state.sumCappedNormative, state.maxCappedNormative, state.normativeClips);
-        double anomalyScore = normativePart == null ? surprisePart
-                : (1 - normativeWeight) * surprisePart + normativeWeight * normativePart;
+        SeriesRule.Figures figures = new SeriesRule.Figures(state.scoredClips,
+                state.scoredClips == 0 ? 0 : state.sumSurprise / state.scoredClips,
+                robustMean(state.sumCappedScore, state.maxCappedScore, state.scoredClips),
+                state.normativeClips, state.normativeClips == 0 ? 0 : state.sumNormative / state.normativeClips,
+                robustMean(state.sumCappedNormative, state.maxCappedNormative, state.normativeClips));
+        double anomalyScore = seriesRule.score(figures);
         boolean flagged = state.eventCount > 0
                 || (state.scoredClips > 0 && seriesThreshold.isPresent() && anomalyScore >= seriesThreshold.getAsDouble());
         return new Emission.SummaryUpdated(SeriesSummary.newBuilder()
                 .setStudyInstanceUid(state.studyInstanceUid).setSeriesInstanceUid(state.seriesInstanceUid)
                 .setAnomalyScore(anomalyScore).setFlagged(flagged)
                 .setClipCount(state.scoredClips).setEventCount(state.eventCount)
-                .setMeanSurprise(state.scoredClips == 0 ? 0 : state.sumSurprise / state.scoredClips)
+                .setMeanSurprise(figures.meanSurprise())
                 .setPeakScore(state.scoredClips == 0 ? 0 : state.peakScore)
-                .setNormativeScore(normativePart)
+                .setNormativeScore(state.normativeClips == 0 ? null : state.sumNormativeScore / state.normativeClips)
                 .setStatus(state.closed ? SeriesStatus.CLOSED : SeriesStatus.OPEN)
                 .setModel(new ModelRef(state.modelName, state.modelVersion, state.encoderSha256, state.predictorSha256))
                 .setPreprocessingVersion(state.preprocessingVersion)

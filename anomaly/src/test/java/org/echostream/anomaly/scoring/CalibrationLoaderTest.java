@@ -42,9 +42,13 @@ class CalibrationLoaderTest {
         assertThat(calibration.clipScale().median()).isEqualTo(file.at("/surprise/per_clip/quantiles/0.5").doubleValue());
         assertThat(calibration.clipScale().threshold()).isEqualTo(file.at("/surprise/per_clip/quantiles/0.99").doubleValue());
         assertThat(calibration.tokenScale().threshold()).isEqualTo(file.at("/surprise/per_token/quantiles/0.99").doubleValue());
-        assertThat(calibration.normative()).containsInstanceOf(NormativeModel.Diagonal.class);
-        assertThat(calibration.seriesThreshold()).hasValue(1.0);
-        assertThat(calibration.notes()).isEmpty();
+        assertThat(calibration.normative()).hasValueSatisfying(n -> {
+            assertThat(n).isInstanceOf(NormativeModel.Diagonal.class);
+            assertThat(n.features()).isEqualTo(NormativeFeatures.POOLED_AND_MOTION);
+            assertThat(n.scale().median()).isEqualTo(file.at("/normative/per_clip/quantiles/0.5").doubleValue());
+        });
+        assertThat(calibration.seriesRule()).isEmpty();
+        assertThat(calibration.notes()).singleElement().asString().contains("no usable series rule");
     }
 
     @Test
@@ -70,14 +74,16 @@ class CalibrationLoaderTest {
     void reads_camel_case_spellings_and_ignores_unknown_keys() throws IOException {
         ObjectNode file = json("""
                 {"surprise": {"lnEps": 2e-5, "perClip": {"quantiles": {"0.5": 0.2, "0.99": 0.3, "note": "x"}, "extra": 1}},
-                 "series": {"rule": "robust mean", "threshold": 0.8, "normativeWeight": 0.1}, "somethingNew": [1, 2]}
+                 "series": {"surprise": {"mean": 0.25, "std": 0.01}, "operating": {"score": "surprise_mean", "threshold": 2.5}},
+                 "somethingNew": [1, 2]}
                 """);
         ModelCalibration.Calibrated calibration = calibrated(file);
 
         assertThat(calibration.lnEps()).isEqualTo(2e-5);
         assertThat(calibration.clipScale().score(0.3)).isCloseTo(1.0, within(1e-12));
-        assertThat(calibration.seriesRule()).isEqualTo("robust mean");
-        assertThat(calibration.normativeWeight()).hasValue(0.1);
+        assertThat(calibration.seriesRule()).hasValueSatisfying(rule -> {
+            assertThat(rule).isEqualTo(new SeriesRule.SurpriseMean(0.25, 0.01, java.util.OptionalDouble.of(2.5)));
+        });
         assertThat(calibration.normative()).isEmpty();
         assertThat(calibration.notes()).anySatisfy(n -> assertThat(n).contains("no normative section"));
     }
@@ -93,19 +99,42 @@ class CalibrationLoaderTest {
     }
 
     @Test
-    void reads_a_low_rank_normative_model_and_squared_distance_quantiles() throws IOException {
+    void reads_the_release_layout_low_rank_normative_model_and_combined_series_rule() throws IOException {
         ObjectNode file = SyntheticRelease.calibration();
         ObjectNode normative = (ObjectNode) file.get("normative");
+        int features = normative.get("mean").size();
         normative.remove("std");
-        normative.set("components", array("[[" + "1.0," + "0.0,".repeat(SyntheticLatents.DIM - 2) + "0.0]]"));
-        normative.putArray("variances").add(4.0);
-        normative.put("residual_variance", 2.0);
-        normative.put("squared", true);
-        normative.set("quantiles", json("{\"0.5\": 16.0, \"0.99\": 64.0}"));
+        normative.set("components", array("[[1.0" + ", 0.0".repeat(features - 1) + "]]"));
+        normative.putArray("eigenvalues").add(4.0);
+        normative.put("residual_eigenvalue", 2.0);
+        file.set("series", json("""
+                {"surprise": {"rule": "mean over the series' clip pairs of S_k", "mean": 0.24, "std": 0.004},
+                 "normative": {"rule": "mean over the series' clips of the normative score", "mean": 0.9, "std": 0.1},
+                 "combined": {"rule": "(surprise - surprise.mean)/surprise.std + (normative - normative.mean)/normative.std"},
+                 "operating": {"score": "combined", "threshold": 3.5, "alarm": "combined > threshold",
+                               "surprise_only_threshold": 2.0}}
+                """));
         ModelCalibration.Calibrated calibration = calibrated(file);
 
-        NormativeModel model = calibration.normative().orElseThrow();
-        assertThat(model).isInstanceOf(NormativeModel.LowRank.class);
+        assertThat(calibration.normative()).containsInstanceOf(NormativeModel.LowRank.class);
+        assertThat(calibration.seriesRule()).contains(
+                new SeriesRule.Combined(0.24, 0.004, 0.9, 0.1, java.util.OptionalDouble.of(3.5)));
+        assertThat(calibration.notes()).isEmpty();
+
+        ((ObjectNode) file.get("normative")).remove("eigenvalues");
+        ModelCalibration.Calibrated withoutNormative = calibrated(file);
+        assertThat(withoutNormative.seriesRule()).as("combined needs the normative model: surprise-only rule and threshold")
+                .contains(new SeriesRule.SurpriseMean(0.24, 0.004, java.util.OptionalDouble.of(2.0)));
+    }
+
+    @Test
+    void squared_normative_quantiles_are_turned_into_distances() {
+        ObjectNode file = SyntheticRelease.calibration();
+        ObjectNode normative = (ObjectNode) file.get("normative");
+        normative.put("squared", true);
+        ((ObjectNode) normative.get("per_clip")).set("quantiles", JSON.createObjectNode().put("0.5", 16.0).put("0.99", 64.0));
+
+        NormativeModel model = calibrated(file).normative().orElseThrow();
         assertThat(model.scale().median()).isEqualTo(4.0);
         assertThat(model.scale().threshold()).isEqualTo(8.0);
     }
@@ -130,10 +159,10 @@ class CalibrationLoaderTest {
     @Test
     void a_clip_rule_other_than_the_contract_mean_is_refused() {
         ObjectNode file = SyntheticRelease.calibration();
-        ((ObjectNode) file.get("surprise")).put("clip_rule", "top-10% mean");
+        ((ObjectNode) file.get("surprise")).put("clip_rule", "mean of the top 10% of tokens");
 
         assertThatThrownBy(() -> CalibrationLoader.load(SyntheticRelease.write(dir, file), 0.99))
-                .isInstanceOf(InvalidModelException.class).hasMessageContaining("top-10% mean");
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("top 10%");
     }
 
     private ModelCalibration.Calibrated calibrated(ObjectNode file) {
@@ -142,11 +171,13 @@ class CalibrationLoaderTest {
         return (ModelCalibration.Calibrated) calibration;
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static ObjectNode json(String text) throws IOException {
-        return (ObjectNode) new ObjectMapper().readTree(text);
+        return (ObjectNode) JSON.readTree(text);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode array(String text) throws IOException {
-        return new ObjectMapper().readTree(text);
+        return JSON.readTree(text);
     }
 }

@@ -48,6 +48,28 @@ class SurpriseGoldenTest {
         assertThat(worst).as("max |java - pytorch| over %d clips of %d tokens", batch, tokens).isLessThan(TOLERANCE);
     }
 
+    @Test
+    void pooled_embedding_feature_matches_the_model_release_reference() throws IOException {
+        Path dir = Path.of(System.getProperty("echostream.golden.dir", "../model/release/golden"));
+        assumeTrue(Files.isRegularFile(dir.resolve("golden.json")), "no model release golden files at " + dir.toAbsolutePath());
+        JsonNode shape = new ObjectMapper().readTree(dir.resolve("golden.json").toFile()).path("files").path("tokens.f32").path("shape");
+        int batch = shape.get(0).asInt();
+        int tokens = shape.get(1).asInt();
+        int dim = shape.get(2).asInt();
+        float[] encoded = floats(dir.resolve("tokens.f32"));
+        float[] pooled = floats(dir.resolve("pooled.f32"));
+
+        double worst = 0;
+        for (int b = 0; b < batch; b++) {
+            double[] e = NormativeFeatures.POOLED.of(java.util.Arrays.copyOfRange(encoded, b * tokens * dim, (b + 1) * tokens * dim),
+                    java.util.List.of(1, 1, tokens), dim, CalibrationLoader.CONTRACT_LN_EPS);
+            for (int d = 0; d < dim; d++) {
+                worst = Math.max(worst, Math.abs(e[d] - pooled[b * dim + d]));
+            }
+        }
+        assertThat(worst).as("max |java - pytorch| of the pooled embedding").isLessThan(TOLERANCE);
+    }
+
     private static float[] floats(Path file) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[bytes.remaining() / Float.BYTES];

@@ -10,7 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.echostream.anomaly.scoring.EvidenceRule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.echostream.anomaly.scoring.CalibrationLoader;
 import org.echostream.anomaly.scoring.ModelCalibration;
+import org.echostream.anomaly.scoring.NormativeModel;
+import org.echostream.anomaly.scoring.SeriesRule;
+import org.echostream.contracts.tensor.TokenCodec;
 import org.echostream.anomaly.testing.SyntheticLatents;
 import org.echostream.anomaly.testing.SyntheticRelease;
 import org.echostream.contracts.AnomalyEvent;
@@ -137,14 +142,53 @@ class SeriesTrackerTest {
     }
 
     @Test
-    void normative_score_enters_the_series_score_with_its_weight() {
-        feed(SyntheticLatents.loop(SERIES, SOP, 5, 27).shifted(1.5).build());
+    void normative_score_enters_the_fallback_series_score_with_its_weight() {
+        List<ClipLatents> clips = SyntheticLatents.loop(SERIES, SOP, 5, 27).shifted(1.5).build();
+        tracker = new SeriesTracker(new SeriesSettings(new EvidenceRule(2, 3, 0.99), 4.0, 0.5, OptionalDouble.empty(), 0.0,
+                Duration.ofSeconds(60), 4), calibration);
+        feed(clips);
+        double withoutNormative = lastSummary().getAnomalyScore();
+        emitted.clear();
+        state = null;
+        tensors = new MapTensorBuffer();
+        tracker = new SeriesTracker(settings(4), calibration);
+        feed(clips);
 
         SeriesSummary summary = lastSummary();
-        assertThat(summary.getNormativeScore()).as("embeddings far from the normal cloud").isGreaterThan(1.0);
-        double surprisePart = (summary.getAnomalyScore() - 0.25 * summary.getNormativeScore()) / 0.75;
-        assertThat(surprisePart).as("predictions still match").isLessThan(1.0);
+        assertThat(summary.getNormativeScore()).as("features far from the normal cloud").isGreaterThan(1.0);
+        assertThat(java.util.Arrays.stream(scores(1, 4)).max().orElseThrow()).as("predictions still match").isLessThan(1.0);
+        // robust means: capped normative scores are all 4 here, so the normative part is 4
+        assertThat(summary.getAnomalyScore()).isCloseTo(0.75 * withoutNormative + 0.25 * 4.0, within(1e-9));
         assertThat(events()).isEmpty();
+    }
+
+    @Test
+    void with_the_release_series_rule_the_score_is_the_combined_z_and_flags_at_its_threshold() {
+        ObjectNode file = SyntheticRelease.withCombinedSeriesRule(SyntheticRelease.calibration(), 6, 0.01);
+        calibration = (ModelCalibration.Calibrated) CalibrationLoader.load(SyntheticRelease.write(tmp.resolve("combined"), file), 0.99);
+        tracker = new SeriesTracker(settings(4), calibration);
+        SeriesRule.Combined rule = (SeriesRule.Combined) calibration.seriesRule().orElseThrow();
+
+        List<ClipLatents> clips = SyntheticLatents.loop(SERIES, SOP, 6, 28).build();
+        feed(clips);
+        double meanS = emitted.stream().filter(e -> e instanceof Emission.ClipScored)
+                .mapToDouble(e -> ((Emission.ClipScored) e).value().getClipSurprise()).average().orElseThrow();
+        NormativeModel normative = calibration.normative().orElseThrow();
+        double meanN = clips.stream().mapToDouble(c -> normative.distance(normative.features().of(
+                TokenCodec.decode(c.getObservedTokens(), c.getTokenEncoding(), SyntheticLatents.TOKENS * SyntheticLatents.DIM),
+                SyntheticLatents.GRID, SyntheticLatents.DIM, calibration.lnEps()))).average().orElseThrow();
+        SeriesSummary normal = lastSummary();
+        assertThat(normal.getAnomalyScore()).isCloseTo((meanS - rule.surpriseMean()) / rule.surpriseStd()
+                + (meanN - rule.normativeMean()) / rule.normativeStd(), within(1e-9));
+        assertThat(normal.getFlagged()).isEqualTo(normal.getAnomalyScore() >= rule.threshold().getAsDouble());
+
+        emitted.clear();
+        state = null;
+        feed(SyntheticLatents.loop(SERIES + ".3", SOP + ".3", 6, 29).surprising(3).build());
+        SeriesSummary spiked = lastSummary();
+        assertThat(events()).as("one surprising clip is no event").isEmpty();
+        assertThat(spiked.getAnomalyScore()).as("but it moves the release's mean-based series score").isGreaterThan(rule.threshold().getAsDouble());
+        assertThat(spiked.getFlagged()).isTrue();
     }
 
     private void feed(List<ClipLatents> clips) {
