@@ -55,7 +55,7 @@ public interface AnomalyConfig {
         @WithDefault("0.5")
         double regionFraction();
 
-        /** Series score at or above which a series is flagged; unset = the release's operating threshold (if any). */
+        /** Series score above which a series is flagged; unset = the release's operating threshold (if any). */
         OptionalDouble seriesThreshold();
 
         /** Weight (0..0.5) of the normative score in the fallback series score (no rule in the calibration). */

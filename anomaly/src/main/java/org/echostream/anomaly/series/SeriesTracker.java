@@ -34,7 +34,8 @@ import org.echostream.contracts.tensor.TokenCodec;
  * counts as surprise). A clip scored after its place was given up is still published and counted in the
  * summary, but it takes no part in the rule.
  *
- * <p>Not thread-safe; the topology calls it from one stream thread per partition.
+ * <p>Holds no state between calls (the series state and the buffer are passed in), so one instance serves
+ * every stream task and thread.
  */
 public final class SeriesTracker {
 
@@ -410,8 +411,9 @@ public final class SeriesTracker {
                 state.normativeClips, state.normativeClips == 0 ? 0 : state.sumNormative / state.normativeClips,
                 robustMean(state.sumCappedNormative, state.maxCappedNormative, state.normativeClips));
         double anomalyScore = seriesRule.score(figures);
+        // "combined > threshold" is the release's alarm (docs/onnx-contract.md of the model release).
         boolean flagged = state.eventCount > 0
-                || (state.scoredClips > 0 && seriesThreshold.isPresent() && anomalyScore >= seriesThreshold.getAsDouble());
+                || (state.scoredClips > 0 && seriesThreshold.isPresent() && anomalyScore > seriesThreshold.getAsDouble());
         return new Emission.SummaryUpdated(SeriesSummary.newBuilder()
                 .setStudyInstanceUid(state.studyInstanceUid).setSeriesInstanceUid(state.seriesInstanceUid)
                 .setAnomalyScore(anomalyScore).setFlagged(flagged)

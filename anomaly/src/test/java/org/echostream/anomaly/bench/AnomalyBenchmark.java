@@ -41,6 +41,7 @@ import org.echostream.anomaly.series.SeriesState;
 import org.echostream.anomaly.series.SeriesStateCodec;
 import org.echostream.anomaly.series.SeriesTracker;
 import org.echostream.anomaly.series.TensorBuffer;
+import org.echostream.anomaly.testing.MapTensorBuffer;
 import org.echostream.anomaly.topology.AnomalyMetrics;
 import org.echostream.anomaly.topology.AnomalyTopology;
 import org.echostream.anomaly.topology.TopicNames;
@@ -121,23 +122,7 @@ public final class AnomalyBenchmark {
 
     static void tracker(ModelCalibration.Calibrated calibration) {
         SeriesTracker tracker = new SeriesTracker(settings(), calibration);
-        Map<String, ClipLatents> buffer = new HashMap<>();
-        TensorBuffer tensors = new TensorBuffer() {
-            @Override
-            public ClipLatents get(String key) {
-                return buffer.get(key);
-            }
-
-            @Override
-            public void put(String key, ClipLatents clip) {
-                buffer.put(key, clip);
-            }
-
-            @Override
-            public void delete(String key) {
-                buffer.remove(key);
-            }
-        };
+        TensorBuffer tensors = new MapTensorBuffer();
         List<ClipLatents> clips = clips(40, 10, 2);
         int rounds = 5;
         for (int round = 0; round < rounds; round++) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalDouble;
 import org.echostream.anomaly.scoring.EvidenceRule;
+import org.echostream.anomaly.testing.MapTensorBuffer;
 import org.echostream.anomaly.testing.SyntheticLatents;
 import org.echostream.anomaly.testing.SyntheticRelease;
 import org.echostream.contracts.ClipLatents;

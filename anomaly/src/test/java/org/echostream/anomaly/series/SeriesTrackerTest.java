@@ -16,6 +16,7 @@ import org.echostream.anomaly.scoring.ModelCalibration;
 import org.echostream.anomaly.scoring.NormativeModel;
 import org.echostream.anomaly.scoring.SeriesRule;
 import org.echostream.contracts.tensor.TokenCodec;
+import org.echostream.anomaly.testing.MapTensorBuffer;
 import org.echostream.anomaly.testing.SyntheticLatents;
 import org.echostream.anomaly.testing.SyntheticRelease;
 import org.echostream.contracts.AnomalyEvent;
@@ -180,7 +181,7 @@ class SeriesTrackerTest {
         SeriesSummary normal = lastSummary();
         assertThat(normal.getAnomalyScore()).isCloseTo((meanS - rule.surpriseMean()) / rule.surpriseStd()
                 + (meanN - rule.normativeMean()) / rule.normativeStd(), within(1e-9));
-        assertThat(normal.getFlagged()).isEqualTo(normal.getAnomalyScore() >= rule.threshold().getAsDouble());
+        assertThat(normal.getFlagged()).isEqualTo(normal.getAnomalyScore() > rule.threshold().getAsDouble());
 
         emitted.clear();
         state = null;

@@ -1,12 +1,13 @@
-package org.echostream.anomaly.series;
+package org.echostream.anomaly.testing;
 
 import java.util.TreeMap;
+import org.echostream.anomaly.series.TensorBuffer;
 import org.echostream.contracts.ClipLatents;
 
 /** The clip buffer as a map, for tests without Kafka. */
-final class MapTensorBuffer implements TensorBuffer {
+public final class MapTensorBuffer implements TensorBuffer {
 
-    final TreeMap<String, ClipLatents> clips = new TreeMap<>();
+    public final TreeMap<String, ClipLatents> clips = new TreeMap<>();
 
     @Override
     public ClipLatents get(String key) {
