@@ -1,0 +1,72 @@
+package org.echostream.anomaly;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.echostream.anomaly.scoring.CalibrationLoader;
+import org.echostream.anomaly.scoring.EvidenceRule;
+import org.echostream.anomaly.scoring.ModelCalibration;
+import org.echostream.anomaly.series.SeriesSettings;
+import org.echostream.anomaly.topology.AnomalyMetrics;
+import org.echostream.anomaly.topology.AnomalyTopology;
+import org.echostream.anomaly.topology.TopicNames;
+import org.jboss.logging.Logger;
+
+/** Wires the pure topology into Quarkus: configuration, the model's calibration, the clock and metrics. */
+@ApplicationScoped
+public class TopologyProducer {
+
+    private static final Logger LOG = Logger.getLogger(TopologyProducer.class);
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /** Refuses to start on a release that fails its checksums; runs (and dead-letters every clip) on one without numbers. */
+    @Produces
+    @Singleton
+    ModelCalibration calibration(AnomalyConfig config) {
+        ModelCalibration calibration = CalibrationLoader.load(config.model().dir(), config.scoring().thresholdQuantile());
+        if (calibration instanceof ModelCalibration.Calibrated calibrated) {
+            LOG.infof("calibrated for model %s (prep %s): clip surprise median %.4f, q%s %.4f; normative %s; series rule %s",
+                    calibrated.release(), calibrated.release().preprocessingVersion(), calibrated.clipScale().median(),
+                    calibrated.clipScale().quantile(), calibrated.clipScale().threshold(),
+                    calibrated.normative().map(n -> "on (" + n.features() + ")").orElse("off"),
+                    calibrated.seriesRule().map(r -> r.describe() + ", threshold " + r.threshold()).orElse("none (fallback)"));
+            calibrated.notes().forEach(note -> LOG.warn(note));
+        } else if (calibration instanceof ModelCalibration.NotCalibrated notCalibrated) {
+            LOG.errorf("NOT CALIBRATED, every latents record goes to the dead-letter topic: %s", notCalibrated.reason());
+        }
+        return calibration;
+    }
+
+    @Produces
+    @Singleton
+    Topology topology(AnomalyConfig config, ModelCalibration calibration, Clock clock, AnomalyMetrics metrics) {
+        AnomalyConfig.Scoring scoring = config.scoring();
+        AnomalyConfig.Series series = config.series();
+        SeriesSettings seriesSettings = new SeriesSettings(
+                new EvidenceRule(scoring.eventMinClips(), scoring.eventWindowClips(), scoring.thresholdQuantile()),
+                scoring.clipScoreCap(), scoring.regionFraction(), scoring.seriesThreshold(), scoring.normativeWeight(),
+                series.idleTimeout(), series.maxOutOfOrder());
+        Topology topology = AnomalyTopology.build(new AnomalyTopology.Settings(TopicNames.catalogue(), seriesSettings,
+                series.idleCheckInterval(), series.closedRetention()), calibration, clock, metrics);
+        LOG.debugf("topology:%n%s", topology.describe());
+        return topology;
+    }
+
+    /** A stream thread that dies on something other than input (input errors are dead-lettered) is replaced. */
+    @Produces
+    @Singleton
+    StreamsUncaughtExceptionHandler uncaughtExceptionHandler() {
+        return exception -> {
+            LOG.error("stream thread failed; replacing it", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        };
+    }
+}
