@@ -226,7 +226,7 @@ public final class ReadModel {
                         agg.series.size(), agg.flagged, agg.maxScore, agg.events, agg.status, latest(study, agg)));
             }
             rows.sort(Comparator.comparing((Views.StudyListItem r) -> !r.flagged())
-                    .thenComparing(r -> r.maxScore() == null ? Double.NEGATIVE_INFINITY : -r.maxScore())
+                    .thenComparing(r -> r.maxScore() == null ? Double.POSITIVE_INFINITY : -r.maxScore())
                     .thenComparing(r -> r.studyDate() == null ? "" : r.studyDate(), Comparator.reverseOrder())
                     .thenComparing(Views.StudyListItem::studyInstanceUid));
             int from = Math.min(query.offset(), rows.size());
@@ -253,7 +253,7 @@ public final class ReadModel {
                 .map(this::item)
                 .filter(i -> flagged == null || i.flagged() == flagged)
                 .sorted(Comparator.comparing((Views.SeriesItem i) -> !i.flagged())
-                        .thenComparing(i -> i.anomalyScore() == null ? Double.NEGATIVE_INFINITY : -i.anomalyScore())
+                        .thenComparing(i -> i.anomalyScore() == null ? Double.POSITIVE_INFINITY : -i.anomalyScore())
                         .thenComparing(Views.SeriesItem::seriesInstanceUid))
                 .limit(limit)
                 .toList());
