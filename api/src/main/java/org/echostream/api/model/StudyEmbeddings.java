@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -17,10 +18,11 @@ import java.util.Set;
  * embedded by the same model name and version. When a study's clips arrive from a new model (reprocessing),
  * its sum restarts with that model.
  *
- * <p>Cost: one query is O(N * D) (N studies, D dimensions): about N*D multiply-adds, e.g. 100,000
- * studies of 192 dimensions is 19 M, a few milliseconds on one core (docs/benchmarks.md). Memory is
- * N * D doubles plus one short key per clip for de-duplication. Beyond a few hundred thousand studies, an
- * approximate index (HNSW, e.g. Lucene's vector fields or pgvector) replaces the scan.
+ * <p>Cost: one query is one dot product per study of the same model, O(N * D) (N studies, D dimensions),
+ * plus O(N log k) to keep the best k; measured in docs/benchmarks.md (100,000 studies of 192 dimensions:
+ * 0.1 to 0.2 s on this project's shared 2-core machines). Memory is N * D doubles plus one short key per clip
+ * for de-duplication. Beyond a few hundred thousand studies, an approximate index (HNSW, e.g. Lucene's
+ * vector fields or pgvector) replaces the scan, or the vectors move into one contiguous float array.
  */
 public final class StudyEmbeddings {
 
@@ -36,6 +38,7 @@ public final class StudyEmbeddings {
         final String modelKey;
         final double[] values;
         final Set<String> clips = new HashSet<>();
+        double norm;
 
         Sum(String modelKey, int dim) {
             this.modelKey = modelKey;
@@ -72,6 +75,7 @@ public final class StudyEmbeddings {
         for (int i = 0; i < embedding.size(); i++) {
             sum.values[i] += embedding.get(i);
         }
+        sum.norm = norm(sum.values); // kept current on write, so a query costs one dot product per study
         return Applied.stored();
     }
 
@@ -90,8 +94,10 @@ public final class StudyEmbeddings {
         if (query == null) {
             return Optional.empty();
         }
-        double queryNorm = norm(query.values);
-        List<Neighbour> all = new ArrayList<>();
+        double queryNorm = query.norm;
+        // The k best so far, worst on top: O(N log k) instead of sorting every candidate.
+        Comparator<Neighbour> order = Comparator.comparingDouble(Neighbour::similarity).reversed().thenComparing(Neighbour::study);
+        PriorityQueue<Neighbour> best = new PriorityQueue<>(order.reversed());
         int candidates = 0;
         for (Map.Entry<String, Sum> entry : byStudy.entrySet()) {
             Sum other = entry.getValue();
@@ -99,18 +105,21 @@ public final class StudyEmbeddings {
                 continue;
             }
             candidates++;
-            double otherNorm = norm(other.values);
-            if (queryNorm == 0 || otherNorm == 0) {
+            if (queryNorm == 0 || other.norm == 0) {
                 continue; // no direction to compare
             }
             double dot = 0;
             for (int i = 0; i < query.values.length; i++) {
                 dot += query.values[i] * other.values[i];
             }
-            all.add(new Neighbour(entry.getKey(), dot / (queryNorm * otherNorm), other.clips.size()));
+            best.add(new Neighbour(entry.getKey(), dot / (queryNorm * other.norm), other.clips.size()));
+            if (best.size() > k) {
+                best.poll();
+            }
         }
-        all.sort(Comparator.comparingDouble(Neighbour::similarity).reversed().thenComparing(Neighbour::study));
-        return Optional.of(new Result(query.modelKey, candidates, List.copyOf(all.subList(0, Math.min(k, all.size())))));
+        List<Neighbour> all = new ArrayList<>(best);
+        all.sort(order);
+        return Optional.of(new Result(query.modelKey, candidates, List.copyOf(all)));
     }
 
     private static double norm(double[] v) {
