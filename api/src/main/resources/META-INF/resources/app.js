@@ -47,6 +47,9 @@ async function header() {
   try {
     const session = await api('/api/v1/session');
     document.getElementById('user').textContent = session.user + ' (' + session.roles.join(', ') + ')';
+    if (session.roles.includes('admin') && location.pathname !== '/jobs.html') {
+      document.getElementById('user').before(el('a', { href: '/jobs.html', id: 'jobs-link' }, 'Batch jobs'));
+    }
   } catch (e) { /* api() redirected */ }
   document.getElementById('logout').addEventListener('click', async () => {
     await fetch('/api/v1/session/logout', { method: 'POST', credentials: 'same-origin' });

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.echostream.api.model.Applied;
@@ -51,6 +52,8 @@ import org.jboss.logging.Logger;
 class ReadModelFeed {
 
     private static final Logger LOG = Logger.getLogger(ReadModelFeed.class);
+    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private final ReadModel model;
     private final RecordRouter router;
@@ -67,6 +70,7 @@ class ReadModelFeed {
     private volatile boolean caughtUp;
     private volatile boolean running = true;
     private volatile String failure;
+    private volatile String waitingFor;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
@@ -121,20 +125,23 @@ class ReadModelFeed {
         return failure;
     }
 
+    /** Why the rebuild has not started (broker unreachable, topic missing), or null. */
+    String waitingFor() {
+        return waitingFor;
+    }
+
     private void run() {
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : router.topics()) {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-                infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            Map<TopicPartition, Long> ends = assignFromStart();
+            if (ends == null) {
+                return; // stopped while waiting for the broker
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+            Map<TopicPartition, Long> starts = consumer.beginningOffsets(ends.keySet(), SETUP_TIMEOUT);
             long total = 0;
-            for (TopicPartition tp : partitions) {
-                total += ends.get(tp) - consumer.beginningOffsets(List.of(tp)).get(tp);
+            for (var end : ends.entrySet()) {
+                total += end.getValue() - starts.get(end.getKey());
             }
+            List<TopicPartition> partitions = List.copyOf(ends.keySet());
             LOG.infof("read model: rebuilding from %d partitions of %d topics, up to %d records", partitions.size(), router.topics().size(), total);
             Instant started = clock.instant();
             Instant nextProgress = started.plus(config.api().readModel().progressInterval());
@@ -158,6 +165,8 @@ class ReadModelFeed {
             }
         } catch (WakeupException e) {
             // stop() woke the poll: a normal shutdown
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.errorf("read model: the feed stopped (%s); readiness is DOWN until the api restarts", failure);
@@ -165,6 +174,42 @@ class ReadModelFeed {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
             stopped.countDown();
         }
+    }
+
+    /**
+     * Assigns every partition of the read-model topics from offset 0 and takes their end offsets. Retries
+     * while the broker is unreachable or a topic does not exist yet (created by another service's admin step
+     * or by Strimzi), doubling the wait up to 30 s; readiness stays DOWN meanwhile with the reason.
+     *
+     * @return the end offsets to catch up with, or null when the service stopped first
+     */
+    private Map<TopicPartition, Long> assignFromStart() throws InterruptedException {
+        long backoff = 1_000;
+        for (int attempt = 1; running; attempt++) {
+            try {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : router.topics()) {
+                    List<PartitionInfo> infos = consumer.partitionsFor(topic, SETUP_TIMEOUT);
+                    if (infos == null || infos.isEmpty()) {
+                        throw new KafkaException("topic " + topic + " does not exist (yet)");
+                    }
+                    infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, SETUP_TIMEOUT));
+                waitingFor = null;
+                return ends;
+            } catch (WakeupException e) {
+                throw e;
+            } catch (KafkaException e) {
+                waitingFor = e.getMessage();
+                LOG.warnf("read model: cannot assign the topics (attempt %d): %s; retrying in %d s", attempt, e.getMessage(), backoff / 1000);
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            }
+        }
+        return null;
     }
 
     /** Records between the consumer's position and the end offsets taken at start (transaction markers count as read). */

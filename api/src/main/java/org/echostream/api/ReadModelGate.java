@@ -8,9 +8,15 @@ final class ReadModelGate {
 
     static void requireReady(ReadModelFeed feed) {
         if (!feed.caughtUp()) {
-            throw ApiErrors.unavailable(feed.failure() != null
-                    ? "the read model stopped (" + feed.failure() + "); see the api's log"
-                    : "the read model is being rebuilt from Kafka, " + Math.max(0, feed.recordsToCatchUp()) + " records to go; retry shortly");
+            String why;
+            if (feed.failure() != null) {
+                why = "the read model stopped (" + feed.failure() + "); see the api's log";
+            } else if (feed.waitingFor() != null) {
+                why = "the read model waits for Kafka (" + feed.waitingFor() + "); retry shortly";
+            } else {
+                why = "the read model is being rebuilt from Kafka, " + Math.max(0, feed.recordsToCatchUp()) + " records to go; retry shortly";
+            }
+            throw ApiErrors.unavailable(why);
         }
     }
 }

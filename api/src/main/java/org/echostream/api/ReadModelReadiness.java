@@ -21,6 +21,9 @@ class ReadModelReadiness implements HealthCheck {
         var response = HealthCheckResponse.named("read-model")
                 .withData("recordsApplied", feed.recordsApplied())
                 .withData("recordsToCatchUp", feed.recordsToCatchUp());
+        if (feed.waitingFor() != null) {
+            response.withData("waitingFor", feed.waitingFor());
+        }
         if (feed.failure() != null) {
             return response.withData("failure", feed.failure()).down().build();
         }

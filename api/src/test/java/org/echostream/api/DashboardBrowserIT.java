@@ -65,6 +65,8 @@ class DashboardBrowserIT {
 
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#worklist tbody tr.flagged")));
             assertThat(driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).getText()).contains("Fixture, Flagged").contains("0.91");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user"), "clinician (clinician)"));
+            assertThat(driver.findElements(By.id("jobs-link"))).as("a clinician is not offered the admin's jobs page").isEmpty();
             save(driver, "worklist.png");
             driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).click();
 
@@ -84,6 +86,33 @@ class DashboardBrowserIT {
                 Files.createDirectories(docs);
                 Files.copy(shot, docs.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
             }
+        } finally {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void an_admin_submits_an_import_from_the_jobs_page_and_follows_it() throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        WebDriver driver = chromium();
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            driver.get(root + "login.html");
+            driver.findElement(By.id("username")).sendKeys("admin");
+            driver.findElement(By.id("password")).sendKeys(Credentials.password("admin"));
+            driver.findElement(By.id("signin")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("jobs-link"))).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), EchoFixtures.JOB_ID));
+            String folder = "/archive/browser-" + System.nanoTime();
+            driver.findElement(By.id("paths")).sendKeys(folder);
+            driver.findElement(By.cssSelector("#submit button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-result"), "Submitted job-"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), folder));
+            driver.findElement(By.id("paths")).clear();
+            driver.findElement(By.id("paths")).sendKeys("relative/folder");
+            driver.findElement(By.cssSelector("#submit button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-result"), "is relative"));
+            save(driver, "jobs.png");
         } finally {
             driver.quit();
         }
