@@ -90,6 +90,13 @@ class OidcSignInIT {
     }
 
     @Test
+    void a_valid_token_without_a_clinical_role_gets_403_on_patient_data() throws Exception {
+        String token = token(IDP.getPrivate(), "it.helpdesk", List.of("helpdesk"), Instant.now().plusSeconds(600));
+        ApiEndpointsIT.deniedWithoutPatientData(bearer(token, "/api/v1/studies/" + EchoFixtures.FLAGGED_STUDY), 403, "it.helpdesk",
+                "study", EchoFixtures.FLAGGED_STUDY);
+    }
+
+    @Test
     void a_token_from_another_key_an_expired_token_and_a_password_are_all_401() throws Exception {
         String forged = token(STRANGER.getPrivate(), "mallory", List.of("admin"), Instant.now().plusSeconds(600));
         ApiEndpointsIT.deniedWithoutPatientData(bearer(forged, "/api/v1/studies"), 401, "anonymous", "study-list", null);
