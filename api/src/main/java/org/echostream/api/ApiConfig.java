@@ -2,12 +2,16 @@ package org.echostream.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
 
-/** Settings of the api service (prefix {@code echostream}); every key is documented in docs/configuration.md. */
+/** Settings of the api service (prefix {@code echostream}); every key is documented in docs/api.md. */
 @ConfigMapping(prefix = "echostream")
 public interface ApiConfig {
 
     Kafka kafka();
+
+    Api api();
 
     interface Kafka {
         /** Create missing catalogue topics at start (local single-node runs); off where Strimzi owns the topics. */
@@ -17,5 +21,93 @@ public interface ApiConfig {
         /** Replication factor for topics this service creates (1 on a single local broker). */
         @WithDefault("1")
         short replicationFactor();
+    }
+
+    interface Api {
+        Auth auth();
+
+        ReadModel readModel();
+
+        Cine cine();
+
+        Render render();
+
+        Similar similar();
+
+        Jobs jobs();
+
+        Audit audit();
+
+        /** Most rows one worklist or series request returns. */
+        @WithDefault("500")
+        int maxPageSize();
+    }
+
+    interface Auth {
+        /** local: users from the generated credentials file (form login and HTTP Basic); oidc: bearer tokens from the hospital's IdP. */
+        @WithDefault("local")
+        AuthMode mode();
+
+        /** The local users file, created with random passwords on first start (mode 600). */
+        @WithDefault("${ECHOSTREAM_DATA_DIR:.data}/api-credentials.properties")
+        Path credentialsFile();
+    }
+
+    enum AuthMode { LOCAL, OIDC }
+
+    interface ReadModel {
+        /** How long one poll of the read-model consumer waits for records. */
+        @WithDefault("500ms")
+        Duration pollTimeout();
+
+        /** How often the rebuild at start logs its progress. */
+        @WithDefault("5s")
+        Duration progressInterval();
+
+        /** Largest fetch per partition: clip and latents records reach 8 MiB. */
+        @WithDefault("10485760")
+        int maxPartitionFetchBytes();
+    }
+
+    interface Cine {
+        /** Bytes of model-resolution frames held for cine loops and keyframes (the least recently used loop is dropped beyond it). */
+        @WithDefault("67108864")
+        long maxBytes();
+
+        /** Frames held per loop (at 12.8 fps, 256 frames are 20 s); later frames of a longer loop are not held. */
+        @WithDefault("256")
+        int maxFramesPerLoop();
+    }
+
+    interface Render {
+        /** Output pixels per model pixel for keyframe PNGs (112 px at 3 gives 336 px). */
+        @WithDefault("3")
+        int keyframeUpscale();
+    }
+
+    interface Similar {
+        /** Neighbours returned when the request names no limit. */
+        @WithDefault("5")
+        int defaultLimit();
+
+        /** Most neighbours one request may ask for. */
+        @WithDefault("50")
+        int maxLimit();
+    }
+
+    interface Jobs {
+        /** Most paths in one import job. */
+        @WithDefault("100")
+        int maxPaths();
+
+        /** How long a job submission waits for the broker's acknowledgement before answering 503. */
+        @WithDefault("10s")
+        Duration submitTimeout();
+    }
+
+    interface Audit {
+        /** How long the audit producer keeps retrying one record before it counts it as lost (metric and ERROR log). */
+        @WithDefault("120s")
+        Duration deliveryTimeout();
     }
 }

@@ -1,0 +1,126 @@
+package org.echostream.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in Debian's headless Chromium: sign in with the generated credentials, open the flagged
+ * study from the worklist, see the timeline and the heatmap keyframe, and keep screenshots under
+ * target/screenshots. With -Dupdate.docs.screenshot=true the study page is also copied to
+ * docs/images/dashboard.png for the README.
+ */
+@QuarkusTest
+@WithTestResource(SeededKafkaResource.class)
+class DashboardBrowserIT {
+
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @TestHTTPResource("/")
+    URL root;
+
+    static WebDriver chromium() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1500",
+                "--user-data-dir=" + Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-profile-"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    @Test
+    void a_clinician_signs_in_opens_the_flagged_study_and_sees_timeline_and_heatmap() throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        WebDriver driver = chromium();
+        try {
+            driver.manage().window().setSize(new Dimension(1400, 1500));
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            driver.get(root + "index.html");
+            // Not signed in: the worklist's first API call answers 401 and the page goes to the sign-in form.
+            wait.until(ExpectedConditions.urlContains("/login.html"));
+            driver.findElement(By.id("username")).sendKeys("clinician");
+            driver.findElement(By.id("password")).sendKeys(Credentials.password("clinician"));
+            driver.findElement(By.id("signin")).click();
+
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#worklist tbody tr.flagged")));
+            assertThat(driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).getText()).contains("Fixture, Flagged").contains("0.91");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user"), "clinician (clinician)"));
+            assertThat(driver.findElements(By.id("jobs-link"))).as("a clinician is not offered the admin's jobs page").isEmpty();
+            save(driver, "worklist.png");
+            driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).click();
+
+            wait.until(ExpectedConditions.urlContains("/study.html"));
+            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#timeline circle.point"), 5));
+            wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                    "const i = document.querySelector('#keyframe img'); return i.complete && i.naturalWidth === 336;"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cine-time"), "frame"));
+            assertThat(driver.findElements(By.cssSelector("#timeline rect.event-range"))).hasSize(1);
+            assertThat(driver.findElement(By.id("events")).getText()).contains("3.75").contains("cusum");
+            assertThat(driver.findElement(By.id("keyframe-info")).getText()).contains("clip 4");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("similar"), "Echo TTE follow-up"));
+            assertThat(driver.findElement(By.id("study")).getText()).contains("Fixture, Flagged");
+            Path shot = save(driver, "study.png");
+            if (Boolean.getBoolean("update.docs.screenshot")) {
+                Path docs = Path.of("..", "docs", "images");
+                Files.createDirectories(docs);
+                Files.copy(shot, docs.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void an_admin_submits_an_import_from_the_jobs_page_and_follows_it() throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        WebDriver driver = chromium();
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            driver.get(root + "login.html");
+            driver.findElement(By.id("username")).sendKeys("admin");
+            driver.findElement(By.id("password")).sendKeys(Credentials.password("admin"));
+            driver.findElement(By.id("signin")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("jobs-link"))).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), EchoFixtures.JOB_ID));
+            String folder = "/archive/browser-" + System.nanoTime();
+            driver.findElement(By.id("paths")).sendKeys(folder);
+            driver.findElement(By.cssSelector("#submit button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-result"), "Submitted job-"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), folder));
+            driver.findElement(By.id("paths")).clear();
+            driver.findElement(By.id("paths")).sendKeys("relative/folder");
+            driver.findElement(By.cssSelector("#submit button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-result"), "is relative"));
+            save(driver, "jobs.png");
+        } finally {
+            driver.quit();
+        }
+    }
+
+    private static Path save(WebDriver driver, String name) throws Exception {
+        Path target = SCREENSHOTS.resolve(name);
+        Files.copy(((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+}
