@@ -16,11 +16,18 @@ class EmbedderHealthIT {
 
     @Test
     void reports_ready_once_started_against_the_real_broker() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'embedder' }.data.model", equalTo("echostream-tiny-test 0.0.1-test"))
+                .body("checks.find { it.name == 'embedder' }.data.executionProvider", equalTo("CPU"));
     }
 
     @Test
     void exposes_prometheus_metrics() {
-        given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("jvm_memory_used_bytes"))
+                .body(containsString("echostream_embedder_clips_total"))
+                .body(containsString("echostream_embedder_batch_size_bucket"))
+                .body(containsString("echostream_embedder_inference_seconds_bucket"))
+                .body(containsString("echostream_embedder_consumer_lag"));
     }
 }

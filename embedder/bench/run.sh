@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The embedder benchmark (docs/benchmarks.md, section "embedder", records what it printed and on which machine).
+#
+#   embedder/bench/run.sh [MODEL_DIR] [MODEL_CODE_DIR]
+#     MODEL_DIR       model release to measure (default model/release)
+#     MODEL_CODE_DIR  folder with the PyTorch model.py of that release (default model)
+#   Environment: BATCHES (default 1,2,4,8), SECONDS_PER_POINT (default 5), KAFKA_CLIPS (default 400), THREADS (default 2)
+#
+# Prints, in order: PyTorch eager clips/s per batch size and the FLOPs per clip counted from the PyTorch modules;
+# ONNX Runtime's MatMul peak on this machine; per batch size the bare ONNX Runtime loop and the embedder's core
+# (clips/s, p50/p99 per batch, model GFLOP/s and fraction of the peak); then the whole service loop draining a
+# backlog through a real local broker, with the heap after GC sampled each second. Run from the repository root.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+MODEL_DIR="${1:-model/release}"
+CODE_DIR="${2:-model}"
+BATCHES="${BATCHES:-1,2,4,8}"
+SECONDS_PER_POINT="${SECONDS_PER_POINT:-5}"
+KAFKA_CLIPS="${KAFKA_CLIPS:-400}"
+THREADS="${THREADS:-2}"
+OUT="$ROOT/embedder/target/bench"
+MVN="$ROOT/.tools/apache-maven-3.9.16/bin/mvn"
+PY=/usr/bin/python3
+mkdir -p "$OUT"
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
+echo "== building test classes and the classpath"
+"$MVN" -B -ntp -o -q -pl embedder -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$OUT/classpath" -Dmdep.includeScope=test
+echo "== FLOPs and the peak model"
+"$PY" embedder/bench/model_flops.py "$MODEL_DIR" "$OUT"
+echo "== PyTorch eager ($THREADS threads)"
+"$PY" embedder/bench/torch_bench.py "$CODE_DIR" "$MODEL_DIR" "$OUT/torch.json" --threads "$THREADS" --batches "$BATCHES" \
+  --seconds "$SECONDS_PER_POINT" 2>&1 | grep -v -i warning
+FLOPS=$("$PY" -c "import json; d=json.load(open('$OUT/torch.json')); print(d['encoder_flops_per_clip'] + d['predictor_flops_per_clip'])")
+echo "== ONNX Runtime Java ($THREADS threads), model FLOPs per clip $FLOPS"
+java -Xmx1g -cp "embedder/target/test-classes:embedder/target/classes:$(cat "$OUT/classpath")" \
+  org.echostream.embedder.bench.EmbedderBenchmark --model "$MODEL_DIR" --threads "$THREADS" --batches "$BATCHES" \
+  --seconds "$SECONDS_PER_POINT" --kafka-clips "$KAFKA_CLIPS" --flops-per-clip "$FLOPS" --peak-model "$OUT/matmul.onnx" 2>&1 \
+  | grep -v -E "^\s*at |WARN|INFO \[org.apache.kafka|SLF4J"
