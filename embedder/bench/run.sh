@@ -35,7 +35,28 @@ echo "== PyTorch eager ($THREADS threads)"
   --seconds "$SECONDS_PER_POINT" 2>&1 | grep -v -i warning
 FLOPS=$("$PY" -c "import json; d=json.load(open('$OUT/torch.json')); print(d['encoder_flops_per_clip'] + d['predictor_flops_per_clip'])")
 echo "== ONNX Runtime Java ($THREADS threads), model FLOPs per clip $FLOPS"
-java -Xmx1g -cp "embedder/target/test-classes:embedder/target/classes:$(cat "$OUT/classpath")" \
+# ONNX Runtime 1.29 (Java) crashes with SIGSEGV while creating its environment when the JVM's class path string
+# is longer than about 4000 characters (measured here: 2000 fine, 4000 crashes). Maven's test class path is ~24000,
+# so the benchmark runs from a manifest-only jar whose Class-Path lists the entries (surefire does the same).
+"$PY" - "$OUT" "$ROOT" <<'PYEOF'
+import os, sys, zipfile
+out, root = sys.argv[1], sys.argv[2]
+entries = [os.path.join(root, "embedder/target/test-classes") + "/", os.path.join(root, "embedder/target/classes") + "/"]
+for e in open(os.path.join(out, "classpath")).read().strip().split(":"):
+    entries.append(e + ("/" if os.path.isdir(e) else ""))
+text = "Manifest-Version: 1.0\r\nClass-Path: " + " ".join("file://" + e for e in entries) + "\r\n"
+lines = []
+for line in text.split("\r\n"):
+    raw = line.encode()
+    lines.append(raw[:72])
+    raw = raw[72:]
+    while raw:
+        lines.append(b" " + raw[:71])
+        raw = raw[71:]
+with zipfile.ZipFile(os.path.join(out, "bench-classpath.jar"), "w") as jar:
+    jar.writestr("META-INF/MANIFEST.MF", b"\r\n".join(lines) + b"\r\n")
+PYEOF
+java -Xmx1g -cp "$OUT/bench-classpath.jar" \
   org.echostream.embedder.bench.EmbedderBenchmark --model "$MODEL_DIR" --threads "$THREADS" --batches "$BATCHES" \
-  --seconds "$SECONDS_PER_POINT" --kafka-clips "$KAFKA_CLIPS" --flops-per-clip "$FLOPS" --peak-model "$OUT/matmul.onnx" 2>&1 \
+  --seconds "$SECONDS_PER_POINT" --kafka-clips "$KAFKA_CLIPS" --flops-per-clip "$FLOPS" --peak-dir "$OUT" 2>&1 \
   | grep -v -E "^\s*at |WARN|INFO \[org.apache.kafka|SLF4J"

@@ -30,7 +30,8 @@ class EmbedderHealth {
             boolean up = service.modelReady() && status != null && status.state() == LoopStatus.State.RUNNING;
             HealthCheckResponseBuilder response = HealthCheckResponse.named("embedder").status(up)
                     .withData("modelWarmedUp", service.modelReady())
-                    .withData("loop", status == null ? "NOT_STARTED" : status.state().name());
+                    .withData("loop", status == null ? "NOT_STARTED" : status.state().name())
+                    .withData("transactionalId", service.transactionalId());
             if (service.model() != null) {
                 response.withData("model", service.model().modelRef().getName() + " " + service.model().modelRef().getVersion())
                         .withData("executionProvider", service.model().provider().name());

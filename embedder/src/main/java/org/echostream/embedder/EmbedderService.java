@@ -89,6 +89,10 @@ public class EmbedderService {
         return warmedUp;
     }
 
+    public String transactionalId() {
+        return config.embedder().transactionalId();
+    }
+
     public EmbeddingModel model() {
         return model;
     }
