@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * embedding) on the same clips. Prints the max abs differences.
  *
  * <p>Runs on the tiny test model always, and on the real release when it is there: {@code ../model/release}
- * (the repository's release, seen from this module) or {@code -Dechostream.parity.model-dir=DIR}.
+ * (the repository's release, seen from this module) or {@code -Dembedder.parity.model-dir=DIR}.
  */
 class OrtParityTest {
 
@@ -48,7 +48,7 @@ class OrtParityTest {
         if (Files.isRegularFile(repositoryRelease.resolve("golden/golden.json"))) {
             dirs.add(repositoryRelease);
         }
-        String extra = System.getProperty("echostream.parity.model-dir");
+        String extra = System.getProperty("embedder.parity.model-dir");
         if (extra != null && !extra.isBlank()) {
             dirs.add(Path.of(extra));
         }
