@@ -1,6 +1,7 @@
 package org.echostream.embedder;
 
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.echostream.contracts.kafka.TopicCatalogueAdmin;
@@ -10,7 +11,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Singleton
 class TopicCatalogueStartup {
 
-    void onStart(@Observes StartupEvent event, EmbedderConfig config,
+    /** Before {@link EmbedderService} starts its loop (observers with lower priority values run first). */
+    static final int PRIORITY = 10;
+
+    void onStart(@Observes @Priority(PRIORITY) StartupEvent event, EmbedderConfig config,
                  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) throws InterruptedException {
         if (config.kafka().createTopics()) {
             TopicCatalogueAdmin.ensureCatalogue(bootstrapServers, config.kafka().replicationFactor());

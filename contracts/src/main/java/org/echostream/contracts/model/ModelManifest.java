@@ -1,6 +1,10 @@
 package org.echostream.contracts.model;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,7 +27,8 @@ import java.util.Objects;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(
-        String name,
+        // The model release writes "model"; "name" is this record's component name. Both are read.
+        @JsonAlias("model") String name,
         String version,
         String preprocessingVersion,
         ClipSpec clip,
@@ -46,11 +51,40 @@ public record ModelManifest(
         }
     }
 
-    /** condition = names of the optional {@code condition} input's components, in order (may be empty). */
+    /**
+     * contextSlots / targetSlots = how many token time slots the context and the target span; condition =
+     * names of the optional {@code condition} input's components, in order (may be empty).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PredictorSpec(int contextSlots, int targetSlots, List<String> condition) {
         public PredictorSpec {
             condition = condition == null ? List.of() : List.copyOf(condition);
+        }
+
+        /**
+         * Slots are read as a count ({@code 8}) or, as the model release writes them, as an inclusive range
+         * of time slots ({@code [0, 7]}: 8 slots).
+         */
+        @JsonCreator
+        static PredictorSpec fromJson(@JsonProperty("contextSlots") JsonNode contextSlots,
+                                      @JsonProperty("targetSlots") JsonNode targetSlots,
+                                      @JsonProperty("condition") List<String> condition) {
+            return new PredictorSpec(slotCount("contextSlots", contextSlots), slotCount("targetSlots", targetSlots), condition);
+        }
+
+        private static int slotCount(String key, JsonNode node) {
+            if (node == null || node.isNull()) {
+                return 0;
+            }
+            if (node.isInt()) {
+                return node.intValue();
+            }
+            if (node.isArray() && node.size() == 2 && node.get(0).isInt() && node.get(1).isInt()
+                    && node.get(1).intValue() >= node.get(0).intValue()) {
+                return node.get(1).intValue() - node.get(0).intValue() + 1;
+            }
+            throw new IllegalArgumentException("manifest: predictor." + key + " must be a slot count or an inclusive range"
+                    + " [first, last], got " + node);
         }
     }
 
