@@ -15,10 +15,14 @@ record CodestreamHeader(int width, int height, int precision, int components, bo
     private static final int MAX_HEADER_SCAN = 1 << 20;
 
     /**
-     * Reads a JPEG's SOF, JFIF and Adobe markers. Three components are YCbCr unless an Adobe marker says
-     * transform 0 or the component identifiers spell R, G, B: the conventions of the IJG library.
+     * Reads a JPEG's SOF, JFIF and Adobe markers. Whether three components are YCbCr: an Adobe marker's
+     * transform flag says so when present, a JFIF marker means YCbCr, component identifiers 'R','G','B' mean
+     * RGB; a stream with none of these follows the Photometric Interpretation (RGB: not transformed, as
+     * PS3.5 8.2.1 allows), where the IJG library would assume YCbCr and turn an untransformed image wrong.
+     *
+     * @param photometricSaysYcbcr whether the attribute says YBR_*
      */
-    static CodestreamHeader jpeg(byte[] b, int frame) throws DicomInputException {
+    static CodestreamHeader jpeg(byte[] b, int frame, boolean photometricSaysYcbcr) throws DicomInputException {
         if (b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
             throw corrupt(frame, "does not open with a JPEG start-of-image marker");
         }
@@ -55,7 +59,8 @@ record CodestreamHeader(int width, int height, int precision, int components, bo
                     throw corrupt(frame, "has a JPEG start-of-frame segment too short for " + components + " components");
                 }
                 boolean rgbIds = components == 3 && b[data + 6] == 'R' && b[data + 9] == 'G' && b[data + 12] == 'B';
-                boolean ycbcr = components == 3 && (adobeTransform >= 0 ? adobeTransform != 0 : jfif || !rgbIds);
+                boolean ycbcr = components == 3
+                        && (adobeTransform >= 0 ? adobeTransform != 0 : jfif || (!rgbIds && photometricSaysYcbcr));
                 return new CodestreamHeader(width, height, precision, components, ycbcr, marker);
             } else if (marker == 0xDA) {
                 break;

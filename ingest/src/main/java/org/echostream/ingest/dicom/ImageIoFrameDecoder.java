@@ -35,7 +35,7 @@ final class ImageIoFrameDecoder implements AutoCloseable {
     void decode(byte[] frameBytes, TransferSyntax.Codec codec, PixelFormat format, int frame, FrameBuffer out) throws DicomInputException {
         CodestreamHeader header = codec == TransferSyntax.Codec.JPEG_2000
                 ? CodestreamHeader.jpeg2000(frameBytes, frame)
-                : CodestreamHeader.jpeg(frameBytes, frame);
+                : CodestreamHeader.jpeg(frameBytes, frame, format.photometric() != Photometric.RGB);
         if (header.width() != format.columns() || header.height() != format.rows() || header.components() != format.samples()) {
             throw new DicomInputException(RejectReason.CORRUPT_COMPRESSED_FRAME, String.format(
                     "frame %d: the codestream is %dx%d with %d components, the attributes say %dx%d with %d samples",
