@@ -7,6 +7,8 @@ package org.echostream.ingest.dicom;
 public final class DicomInputException extends Exception {
 
     private final RejectReason reason;
+    /** The sound part of an object whose structure broke further on, for reading its attributes anyway; may be null. */
+    private ScannedObject soundPart;
 
     public DicomInputException(RejectReason reason, String detail) {
         super(detail);
@@ -20,5 +22,14 @@ public final class DicomInputException extends Exception {
 
     public RejectReason reason() {
         return reason;
+    }
+
+    public ScannedObject soundPart() {
+        return soundPart;
+    }
+
+    DicomInputException withSoundPart(ScannedObject part) {
+        this.soundPart = part;
+        return this;
     }
 }

@@ -55,7 +55,14 @@ public final class DicomScanner {
             dataset = inflate(dataset);
         }
         Walk walk = new Walk(dataset);
-        walk.dataset(0, dataset.remaining(), 0, true, false, explicit, bigEndian);
+        try {
+            walk.dataset(0, dataset.remaining(), 0, true, false, explicit, bigEndian);
+        } catch (DicomInputException e) {
+            // The elements before the broken one are sound: their attributes (the UIDs above all) can still name the
+            // instance in its rejection.
+            throw e.withSoundPart(new ScannedObject(meta.transferSyntaxUid, syntax, meta.sopClassUid, meta.sopInstanceUid, dataset,
+                    explicit, bigEndian, walk.topLevelStart, null));
+        }
         return new ScannedObject(meta.transferSyntaxUid, syntax, meta.sopClassUid, meta.sopInstanceUid, dataset,
                 explicit, bigEndian, walk.pixelData == null ? dataset.remaining() : walk.attributesEnd, walk.pixelData);
     }
@@ -156,6 +163,8 @@ public final class DicomScanner {
         private int elements;
         private PixelDataLocation pixelData;
         private int attributesEnd;
+        /** Start of the top-level element being walked: everything before it is sound. */
+        private int topLevelStart;
 
         Walk(ByteBuffer b) {
             this.b = b;
@@ -174,6 +183,9 @@ public final class DicomScanner {
                 }
                 if (topLevel && allZero(pos, end)) {
                     return end; // zero padding after the last element: some writers pad to a block size
+                }
+                if (topLevel) {
+                    topLevelStart = pos;
                 }
                 requireBytes(end - pos, 8, pos);
                 int group = u16(b, pos, bigEndian);

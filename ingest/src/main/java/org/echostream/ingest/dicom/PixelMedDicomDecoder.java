@@ -31,11 +31,23 @@ public final class PixelMedDicomDecoder implements DicomDecoder {
             }
             return new DecodeOutcome.Decoded(attributes, transferSyntaxUid, pixels(scanned, attributes));
         } catch (DicomInputException e) {
+            if (attributes == null && e.soundPart() != null) {
+                transferSyntaxUid = e.soundPart().transferSyntaxUid();
+                attributes = attributesOrNull(e.soundPart());
+            }
             return new DecodeOutcome.Rejected(e.reason(), e.getMessage(), attributes, transferSyntaxUid);
         } catch (RuntimeException e) {
             // Not a failure we know as bad input: still never fatal to the caller, and named so it can be reported.
             return new DecodeOutcome.Rejected(RejectReason.DECODER_FAILURE,
                     "the decoder failed unexpectedly (" + e.getClass().getName() + ": " + e.getMessage() + ")", attributes, transferSyntaxUid);
+        }
+    }
+
+    private static InstanceAttributes attributesOrNull(ScannedObject soundPart) {
+        try {
+            return PixelMedAttributeReader.read(soundPart);
+        } catch (DicomInputException | RuntimeException e) {
+            return null; // the rejection stands on its first reason; the instance just stays unnamed
         }
     }
 
