@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.Semaphore;
 import org.echostream.contracts.Verdict;
 import org.echostream.ingest.dicom.DicomInputException;
 import org.echostream.ingest.dicom.DicomScanner;
@@ -32,15 +33,23 @@ public final class Ingestor {
     private final InstanceLedger ledger;
     private final long maxFileBytes;
     private final Listener listener;
+    /** Decoding holds a whole loop in memory: this many instances are processed at once, the others wait. */
+    private final Semaphore processing;
 
     public Ingestor(InstanceProcessor processor, Spool spool, InstancePublisher publisher, InstanceLedger ledger, long maxFileBytes,
                     Listener listener) {
+        this(processor, spool, publisher, ledger, maxFileBytes, listener, 1);
+    }
+
+    public Ingestor(InstanceProcessor processor, Spool spool, InstancePublisher publisher, InstanceLedger ledger, long maxFileBytes,
+                    Listener listener, int concurrentInstances) {
         this.processor = processor;
         this.spool = spool;
         this.publisher = publisher;
         this.ledger = ledger;
         this.maxFileBytes = maxFileBytes;
         this.listener = listener;
+        this.processing = new Semaphore(concurrentInstances, true);
     }
 
     public Spool spool() {
@@ -67,6 +76,20 @@ public final class Ingestor {
         if (ledger.contains(announcedSopUid)) {
             return new IngestResult.AlreadyIngested(announcedSopUid);
         }
+        try {
+            processing.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new IngestResult.Refused(IngestResult.Refusal.STORAGE_ERROR, "interrupted while waiting to process");
+        }
+        try {
+            return processAndPublish(spooled, provenance);
+        } finally {
+            processing.release();
+        }
+    }
+
+    private IngestResult processAndPublish(SpooledFile spooled, Provenance provenance) {
         ByteBuffer file;
         try {
             file = Spool.map(spooled);
