@@ -45,7 +45,7 @@ public final class KafkaInstancePublisher implements InstancePublisher, AutoClos
         KafkaProducer<String, byte[]> p;
         try {
             p = producer();
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
             discardProducer();
             throw new PublishException("cannot open a transactional producer to " + settings.bootstrapServers() + ": " + e.getMessage(), e);
         }
@@ -61,11 +61,15 @@ public final class KafkaInstancePublisher implements InstancePublisher, AutoClos
         } catch (KafkaException e) {
             try {
                 p.abortTransaction();
-            } catch (KafkaException abortFailed) {
+            } catch (RuntimeException abortFailed) {
                 discardProducer();
             }
             throw new PublishException("records of instance " + instance.sopInstanceUid() + " not published within "
                     + settings.publishTimeout().toSeconds() + " s: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // e.g. IllegalStateException after a timed-out commit: this producer's transaction state is unknown
+            discardProducer();
+            throw new PublishException("records of instance " + instance.sopInstanceUid() + " not published: " + e, e);
         }
     }
 

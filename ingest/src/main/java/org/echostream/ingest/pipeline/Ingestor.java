@@ -96,14 +96,20 @@ public final class Ingestor {
         } catch (IOException e) {
             return new IngestResult.Refused(IngestResult.Refusal.STORAGE_ERROR, "cannot read the spooled file back: " + e.getMessage());
         }
-        ProcessedInstance processed = processor.process(file, provenance, spooled);
+        ProcessedInstance processed;
+        try {
+            processed = processor.process(file, provenance, spooled);
+        } catch (RuntimeException e) {
+            // a defect, not bad input: the instance is still answered, kept in the spool and dead-lettered for a person
+            processed = processor.reject(RejectReason.DECODER_FAILURE, "processing failed unexpectedly (" + e + ")", provenance, spooled);
+        }
         String sop = processed.sopInstanceUid();
         if (processed.verdict().verdict() != Verdict.REJECTED && ledger.contains(sop)) {
             return new IngestResult.AlreadyIngested(sop);
         }
         try {
             publisher.publish(processed);
-        } catch (InstancePublisher.PublishException e) {
+        } catch (InstancePublisher.PublishException | RuntimeException e) {
             return new IngestResult.Refused(IngestResult.Refusal.KAFKA_UNAVAILABLE, e.getMessage());
         }
         if (processed.instance() != null) {
@@ -164,7 +170,7 @@ public final class Ingestor {
         ProcessedInstance rejected = processor.rejectUnspooled(reason, detail, provenance, sha256, size);
         try {
             publisher.publish(rejected);
-        } catch (InstancePublisher.PublishException e) {
+        } catch (InstancePublisher.PublishException | RuntimeException e) {
             return new IngestResult.Refused(IngestResult.Refusal.KAFKA_UNAVAILABLE, e.getMessage());
         }
         return new IngestResult.RejectedEarly(rejected);

@@ -105,6 +105,12 @@ public final class InstanceProcessor {
         return new ProcessedInstance(verdict, InstanceFacts.NOTHING, null, null, List.of(), letter);
     }
 
+    /** A spooled file that could not be processed at all: only its dead letter, pointing at the spooled copy. */
+    public ProcessedInstance reject(RejectReason reason, String detail, Provenance provenance, SpooledFile spooled) {
+        InstanceVerdict.Rejected verdict = new InstanceVerdict.Rejected(reason, detail);
+        return new ProcessedInstance(verdict, InstanceFacts.NOTHING, null, null, List.of(), records.deadLetter(verdict, null, provenance, spooled));
+    }
+
     private static InstanceVerdict.Rejected checkIdentity(InstanceAttributes a) {
         String[][] uids = {{"Study Instance UID", a.studyInstanceUid()}, {"Series Instance UID", a.seriesInstanceUid()},
                 {"SOP Instance UID", a.sopInstanceUid()}};

@@ -419,7 +419,11 @@ final class Association implements Runnable {
         CommandSet command = pendingCommand;
         StoreStatus status = pendingStatus;
         if (status == null) {
-            status = reception.complete(); // durable before it is answered
+            try {
+                status = reception.complete(); // durable before it is answered
+            } catch (RuntimeException e) {
+                status = StoreStatus.outOfResources("internal error; try again"); // not known to be durable: not acknowledged
+            }
         }
         discardReception();
         pendingCommand = null;

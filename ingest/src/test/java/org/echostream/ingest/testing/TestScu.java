@@ -91,6 +91,12 @@ public final class TestScu implements AutoCloseable {
         sendData(contextId, instance.dataset(), bytes, false);
     }
 
+    /** The association is up (a release succeeds), without storing anything. */
+    public boolean echoOrStoreNothing() throws IOException {
+        release();
+        return true;
+    }
+
     public int echo(int contextId) throws IOException {
         byte[] command = command(0x0030, VERIFICATION, null, true);
         pdv(contextId, 0x03, command, 0, command.length);
