@@ -41,6 +41,11 @@ public final class Peers {
         return Dcmtk.run(command);
     }
 
+    /** Runs a dcmtk tool, returning its exit code. */
+    public static int run(List<String> command) {
+        return Dcmtk.run(command).exitCode();
+    }
+
     /** The SOP Instance UID of a file, via the meta information. */
     public static String sopInstanceUid(Path file) throws Exception {
         return TestScu.Instance.of(Files.readAllBytes(file)).sopInstanceUid();
