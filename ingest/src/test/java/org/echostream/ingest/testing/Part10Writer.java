@@ -130,11 +130,14 @@ public final class Part10Writer {
                 .string(0x0010, 0x0010, "PN", "DOE^JANE")
                 .string(0x0010, 0x0020, "LO", "PID-4711");
         acquisition.accept(this);
-        return string(0x0020, 0x000D, "UI", sopUid + ".1")
+        string(0x0020, 0x000D, "UI", sopUid + ".1")
                 .string(0x0020, 0x000E, "UI", sopUid + ".2")
                 .us(0x0028, 0x0002, photometric.equals("RGB") ? 3 : 1)
-                .string(0x0028, 0x0004, "CS", photometric)
-                .string(0x0028, 0x0008, "IS", String.valueOf(frames))
+                .string(0x0028, 0x0004, "CS", photometric);
+        if (photometric.equals("RGB")) {
+            us(0x0028, 0x0006, 0);
+        }
+        return string(0x0028, 0x0008, "IS", String.valueOf(frames))
                 .us(0x0028, 0x0010, rows)
                 .us(0x0028, 0x0011, columns)
                 .us(0x0028, 0x0100, 8)

@@ -76,6 +76,35 @@ public final class SyntheticEcho {
         return out;
     }
 
+    /**
+     * The loop as RGB, as many carts store it: grey levels in all three channels and a green ECG trace sweeping
+     * below the sector (the only coloured, moving part outside it).
+     */
+    public byte[] toPart10Rgb(String sopUid) {
+        byte[] rgb = new byte[frames * rows * columns * 3];
+        for (int f = 0; f < frames; f++) {
+            int sweep = (int) ((long) f * columns / Math.max(1, frames));
+            for (int p = 0; p < rows * columns; p++) {
+                int v = pixels[f][p] & 0xFF;
+                int o = (f * rows * columns + p) * 3;
+                rgb[o] = (byte) v;
+                rgb[o + 1] = (byte) v;
+                rgb[o + 2] = (byte) v;
+                int r = p / columns;
+                int c = p % columns;
+                if (r == rows - 8 + (int) (3 * Math.sin(c / 5.0)) && c < sweep) {
+                    rgb[o] = 0;
+                    rgb[o + 1] = (byte) 220;
+                    rgb[o + 2] = 0;
+                }
+            }
+        }
+        Part10Writer w = Part10Writer.explicit().usImage(sopUid, rows, columns, frames, "RGB",
+                g -> g.string(0x0018, 0x1063, "DS", String.valueOf(frameTimeMs)));
+        w.element(0x7FE0, 0x0010, "OB", rgb);
+        return w.toPart10(Part10Writer.EXPLICIT_LE, sopUid);
+    }
+
     /** The loop as an Ultrasound Multi-frame Part 10 file. */
     public byte[] toPart10(String sopUid, boolean withRegion, boolean rle, Integer heartRate) {
         Part10Writer w = Part10Writer.explicit().usImage(sopUid, rows, columns, frames, "MONOCHROME2", g -> {
