@@ -109,6 +109,16 @@ class PackagedServiceIT {
     }
 
     @Test
+    void the_package_holds_one_logging_binding_and_none_of_pixelmeds_debian_class_path() throws Exception {
+        try (var libs = Files.list(PackagedIngest.JAR.getParent().resolve("lib").resolve("main"))) {
+            List<String> names = libs.map(p -> p.getFileName().toString()).toList();
+            assertThat(names).anyMatch(n -> n.contains("slf4j-jboss-logmanager"));
+            assertThat(names).noneMatch(n -> n.matches(".*(slf4j-jdk14|slf4j-simple|logback|log4j-slf4j|hsqldb|jmdns|vecmath|bcprov).*"));
+        }
+        assertThat(service.logText()).doesNotContain("SLF4J");
+    }
+
+    @Test
     void runs_an_import_job_from_the_api_and_reports_its_progress_and_summary() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("job-" + UUID.randomUUID()));
         Files.write(folder.resolve("loop"), new SyntheticEcho(100, 120, 40, 40, 0.8).toPart10("2.25." + System.nanoTime(), true, true, 66));
