@@ -51,13 +51,30 @@ class ImportCommand {
         List<Path> paths = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
+            boolean hasValue = i + 1 < args.size();
             switch (a) {
                 case "-h", "--help" -> {
                     usage();
                     return 0;
                 }
-                case "--rate" -> rate = Double.parseDouble(args.get(++i));
-                case "--job-id" -> jobId = args.get(++i);
+                case "--rate", "--job-id" -> {
+                    if (!hasValue) {
+                        System.err.println("ingest: " + a + " needs a value");
+                        usage();
+                        return 2;
+                    }
+                    String value = args.get(++i);
+                    if (a.equals("--job-id")) {
+                        jobId = value;
+                    } else {
+                        try {
+                            rate = Double.parseDouble(value);
+                        } catch (NumberFormatException e) {
+                            System.err.println("ingest: --rate wants files per second, got '" + value + "'");
+                            return 2;
+                        }
+                    }
+                }
                 default -> paths.add(Path.of(a));
             }
         }
