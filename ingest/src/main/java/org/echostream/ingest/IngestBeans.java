@@ -44,7 +44,12 @@ class IngestBeans {
     @Singleton
     ClipShape clipShape(IngestConfig config) {
         Path manifest = Path.of(config.model().dir()).resolve("manifest.json").toAbsolutePath().normalize();
-        return ClipShape.of(ModelManifest.read(manifest), config.ingest().clipStrideFrames().orElse(null));
+        try {
+            return ClipShape.of(ModelManifest.read(manifest), config.ingest().clipStrideFrames().orElse(null));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("ingest cannot shape clips without the model's manifest: " + e.getMessage()
+                    + "; point echostream.model.dir (ECHOSTREAM_MODEL_DIR) at the model release folder", e);
+        }
     }
 
     @Produces
