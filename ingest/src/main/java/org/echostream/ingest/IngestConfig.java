@@ -2,12 +2,28 @@ package org.echostream.ingest;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
-/** Settings of the ingest service (prefix {@code echostream}); every key is documented in docs/configuration.md. */
+/** Settings of the ingest service (prefix {@code echostream}); every key is documented in docs/ingest.md. */
 @ConfigMapping(prefix = "echostream")
 public interface IngestConfig {
 
     Kafka kafka();
+
+    Model model();
+
+    Spool spool();
+
+    Ingest ingest();
+
+    Scp scp();
+
+    Jobs jobs();
+
+    /** Set by the command line ({@code ingest} or {@code inspect}): run that command instead of serving. */
+    Optional<String> command();
 
     interface Kafka {
         /** Create missing catalogue topics at start (local single-node runs); off where Strimzi owns the topics. */
@@ -17,5 +33,142 @@ public interface IngestConfig {
         /** Replication factor for topics this service creates (1 on a single local broker). */
         @WithDefault("1")
         short replicationFactor();
+
+        /** Transactional id of the service's producer; stable, so a restart aborts what a crashed run left open. */
+        @WithDefault("echostream-ingest")
+        String transactionalId();
+
+        /** Longest wait for Kafka to acknowledge an instance's transaction before it is refused (A700 to a C-STORE). */
+        @WithDefault("20s")
+        Duration publishTimeout();
+
+        /** Longest wait for the instances ledger to load at start. */
+        @WithDefault("120s")
+        Duration ledgerLoadTimeout();
+    }
+
+    interface Model {
+        /** Folder of the model release whose manifest.json defines clip length, size and rate (relative to the working directory). */
+        @WithDefault("model/release")
+        String dir();
+    }
+
+    interface Spool {
+        /** Folder where original DICOM files are kept (claim-check), named by content hash. */
+        @WithDefault("${ECHOSTREAM_DATA_DIR:.data}/spool")
+        String dir();
+
+        /** Free disk space the spool keeps: below it new instances are refused (out of resources) rather than lost. */
+        @WithDefault("536870912")
+        long minFreeBytes();
+    }
+
+    interface Ingest {
+        /** Largest instance accepted, bytes (C-STORE or file). */
+        @WithDefault("536870912")
+        long maxFileBytes();
+
+        /** Largest data set a deflated instance may inflate to, bytes. */
+        @WithDefault("536870912")
+        long maxInflatedBytes();
+
+        /** Most frames decoded from one instance. */
+        @WithDefault("4000")
+        int maxFrames();
+
+        /** Most bytes of grayscale frames (frames x rows x columns) decoded from one instance. */
+        @WithDefault("268435456")
+        long maxDecodedBytes();
+
+        /** Deepest sequence nesting accepted. */
+        @WithDefault("16")
+        int maxSequenceDepth();
+
+        /** Instances decoded at the same time (each holds its loop in memory). */
+        @WithDefault("2")
+        int concurrentInstances();
+
+        /** Frames between clip starts; absent: the manifest's horizonFrames, as prep-1 defines. */
+        Optional<Integer> clipStrideFrames();
+
+        /** Clips a loop must give to be scored (2: a clip and the next one it predicts). */
+        @WithDefault("2")
+        int minClips();
+
+        /** Grey levels a pixel's range over the loop must exceed to count as moving, when the sector is detected from pixels. */
+        @WithDefault("10")
+        int motionThreshold();
+
+        /** Smallest detected sector, as a fraction of the frame, that counts as a moving image. */
+        @WithDefault("0.01")
+        double minSectorFraction();
+
+        /** Image Type (value 3 on) or Body Part Examined values that mark an ultrasound image as not cardiac. */
+        @WithDefault("OBSTETRICAL,GYNECOLOGY,ABDOMINAL,ABDOM,ABDOMEN,PELVIC,PELVIS,BREAST,SMALL PARTS,VASCULAR,MUSCULOSKELETAL,"
+                + "TRANSVAGINAL,ENDOVAGINAL,TRANSRECTAL,ENDORECTAL,SCROTAL,OPHTHALMIC,NEONATAL HEAD,RETROPERITONEAL,THYROID,KIDNEY,LIVER")
+        List<String> nonCardiacTerms();
+
+        /** Files per second a folder import may take at most; 0: no limit. */
+        @WithDefault("50")
+        double importFilesPerSecond();
+
+        /** Retries of a file refused by Kafka or the spool before an import stops (resumable). */
+        @WithDefault("5")
+        int importRetries();
+
+        /** Wait before the first retry, doubled for each next one. */
+        @WithDefault("1s")
+        Duration importRetryBackoff();
+    }
+
+    interface Scp {
+        /** Serve DICOM C-STORE and C-ECHO (off in command mode). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Our Application Entity title. */
+        @WithDefault("ECHOSTREAM")
+        String aeTitle();
+
+        /** Address the SCP listens on. */
+        @WithDefault("0.0.0.0")
+        String bindAddress();
+
+        /** TCP port of the SCP (bin/echostream passes ECHOSTREAM_DICOM_PORT). */
+        @WithDefault("${ECHOSTREAM_DICOM_PORT:11112}")
+        int port();
+
+        /** Calling AE titles accepted; absent or empty: any. */
+        Optional<List<String>> allowedCallingAeTitles();
+
+        /** Associations served at once; more are rejected as a transient local limit. */
+        @WithDefault("8")
+        int maxAssociations();
+
+        /** Largest P-DATA PDU accepted (announced to the peer), bytes. */
+        @WithDefault("262144")
+        int maxPduLength();
+
+        /** Silence after which an association is aborted. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+    }
+
+    interface Jobs {
+        /** Carry out batch jobs from the job-commands topic (off in command mode). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Consumer group of the job-commands topic. */
+        @WithDefault("echostream-ingest-jobs")
+        String groupId();
+
+        /** Folders under which a job may import; paths elsewhere fail the job. */
+        @WithDefault(".")
+        List<String> allowedRoots();
+
+        /** How often a running job publishes its progress. */
+        @WithDefault("2s")
+        Duration statusInterval();
     }
 }

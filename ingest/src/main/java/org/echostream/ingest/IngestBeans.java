@@ -1,0 +1,106 @@
+package org.echostream.ingest;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import org.echostream.contracts.model.ModelManifest;
+import org.echostream.ingest.dicom.DicomLimits;
+import org.echostream.ingest.dicom.PixelMedDicomDecoder;
+import org.echostream.ingest.kafka.KafkaInstancePublisher;
+import org.echostream.ingest.kafka.KafkaSettings;
+import org.echostream.ingest.pipeline.InstanceClassifier;
+import org.echostream.ingest.pipeline.InstanceLedger;
+import org.echostream.ingest.pipeline.InstanceProcessor;
+import org.echostream.ingest.pipeline.Ingestor;
+import org.echostream.ingest.pipeline.Spool;
+import org.echostream.ingest.prep.ClipShape;
+import org.echostream.ingest.prep.Prep1;
+import org.echostream.ingest.prep.RegionFinder;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Wires the pure core from configuration: nothing here decides anything about DICOM or clips. */
+class IngestBeans {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    DicomLimits limits(IngestConfig config) {
+        IngestConfig.Ingest c = config.ingest();
+        return new DicomLimits(c.maxFileBytes(), c.maxInflatedBytes(), c.maxFrames(), c.maxDecodedBytes(), c.maxSequenceDepth());
+    }
+
+    /** The clip shape from the model release's manifest: a missing or unreadable manifest stops the service at start. */
+    @Produces
+    @Singleton
+    ClipShape clipShape(IngestConfig config) {
+        Path manifest = Path.of(config.model().dir()).resolve("manifest.json").toAbsolutePath().normalize();
+        try {
+            return ClipShape.of(ModelManifest.read(manifest), config.ingest().clipStrideFrames().orElse(null));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("ingest cannot shape clips without the model's manifest: " + e.getMessage()
+                    + "; point echostream.model.dir (ECHOSTREAM_MODEL_DIR) at the model release folder", e);
+        }
+    }
+
+    @Produces
+    @Singleton
+    InstanceProcessor processor(DicomLimits limits, ClipShape shape, IngestConfig config, Clock clock) {
+        IngestConfig.Ingest c = config.ingest();
+        Prep1.Settings prep = new Prep1.Settings(new RegionFinder.Settings(c.motionThreshold(), c.minSectorFraction()), c.minClips());
+        return new InstanceProcessor(new PixelMedDicomDecoder(limits), shape, new InstanceClassifier(c.nonCardiacTerms()), prep, clock);
+    }
+
+    @Produces
+    @Singleton
+    KafkaSettings kafkaSettings(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestConfig config) {
+        return new KafkaSettings(bootstrapServers, config.kafka().publishTimeout());
+    }
+
+    @Produces
+    @Singleton
+    InstanceLedger ledger() {
+        return new InstanceLedger();
+    }
+
+    @Produces
+    @Singleton
+    Spool spool(IngestConfig config) {
+        try {
+            return new Spool(Path.of(config.spool().dir()), config.spool().minFreeBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the spool folder " + config.spool().dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The service keeps one stable transactional id (a restart aborts what a crashed run left open); a command-line
+     * import runs beside it with an id of its own.
+     */
+    @Produces
+    @Singleton
+    KafkaInstancePublisher publisher(KafkaSettings settings, IngestConfig config) {
+        String id = config.kafka().transactionalId() + (config.command().isPresent() ? "-cli-" + UUID.randomUUID() : "");
+        return new KafkaInstancePublisher(settings, id);
+    }
+
+    void closePublisher(@Disposes KafkaInstancePublisher publisher) {
+        publisher.close();
+    }
+
+    @Produces
+    @Singleton
+    Ingestor ingestor(InstanceProcessor processor, Spool spool, KafkaInstancePublisher publisher, InstanceLedger ledger, IngestConfig config,
+                      IngestMetrics metrics) {
+        return new Ingestor(processor, spool, publisher, ledger, config.ingest().maxFileBytes(), metrics, config.ingest().concurrentInstances());
+    }
+}

@@ -1,0 +1,487 @@
+package org.echostream.ingest.scp;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.echostream.ingest.dicom.TransferSyntax;
+
+/**
+ * One DICOM association on the SCP side (PS3.8 upper layer, PS3.7 DIMSE): negotiation, then C-ECHO and
+ * C-STORE requests until release or abort. Every length read from the peer is checked against the PDU
+ * that holds it and against our own limits before it sizes anything. A C-STORE is answered only after its
+ * {@link StoreHandler.Reception} completed; an association that ends mid-transfer discards what it got.
+ */
+final class Association implements Runnable {
+
+    static final String APPLICATION_CONTEXT = "1.2.840.10008.3.1.1.1";
+    static final String VERIFICATION = "1.2.840.10008.1.1";
+    /** Storage SOP classes taken: ultrasound (current and retired), secondary capture and multi-frame secondary capture. */
+    static final Set<String> STORAGE_CLASSES = Set.of(
+            "1.2.840.10008.5.1.4.1.1.6.1", "1.2.840.10008.5.1.4.1.1.3.1", "1.2.840.10008.5.1.4.1.1.6", "1.2.840.10008.5.1.4.1.1.3",
+            "1.2.840.10008.5.1.4.1.1.7", "1.2.840.10008.5.1.4.1.1.7.1", "1.2.840.10008.5.1.4.1.1.7.2", "1.2.840.10008.5.1.4.1.1.7.3",
+            "1.2.840.10008.5.1.4.1.1.7.4");
+
+    private static final int A_ASSOCIATE_RQ = 0x01;
+    private static final int A_ASSOCIATE_AC = 0x02;
+    private static final int A_ASSOCIATE_RJ = 0x03;
+    private static final int P_DATA_TF = 0x04;
+    private static final int A_RELEASE_RQ = 0x05;
+    private static final int A_RELEASE_RP = 0x06;
+    private static final int A_ABORT = 0x07;
+    private static final int MAX_ASSOCIATE_RQ = 64 * 1024;
+    private static final int MAX_COMMAND_BYTES = 64 * 1024;
+    private static final int CHUNK = 64 * 1024;
+
+    /** A presentation context the SCP accepted. */
+    private record Context(String abstractSyntax, String transferSyntax) {
+    }
+
+    /** The peer broke the protocol: the association is aborted with this reason (PS3.8 9.3.8). */
+    private static final class ProtocolException extends Exception {
+        final int reason;
+
+        ProtocolException(int reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+    }
+
+    private final Socket socket;
+    private final ScpSettings settings;
+    private final StoreHandler handler;
+    private final ScpListener listener;
+    private final AtomicInteger active;
+    private final Map<Integer, Context> contexts = new HashMap<>();
+    private DataInputStream in;
+    private DataOutputStream out;
+    private String callingAe = "?";
+    private boolean counted;
+
+    // the request being received
+    private CommandSet pendingCommand;
+    private int pendingContext;
+    private StoreHandler.Reception reception;
+    private StoreStatus pendingStatus;
+    private long receivedBytes;
+    private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream();
+    private final byte[] chunk = new byte[CHUNK];
+
+    Association(Socket socket, ScpSettings settings, StoreHandler handler, ScpListener listener, AtomicInteger active) {
+        this.socket = socket;
+        this.settings = settings;
+        this.handler = handler;
+        this.listener = listener;
+        this.active = active;
+    }
+
+    @Override
+    public void run() {
+        try (socket) {
+            socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+            socket.setTcpNoDelay(true);
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), CHUNK));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 8192));
+            if (negotiate()) {
+                serve();
+            }
+        } catch (ProtocolException e) {
+            abortQuietly(e.reason);
+            listener.associationAborted(callingAe, "PROTOCOL: " + e.getMessage());
+        } catch (SocketTimeoutException e) {
+            abortQuietly(0);
+            listener.associationAborted(callingAe, "IDLE");
+        } catch (EOFException e) {
+            listener.associationAborted(callingAe, "CONNECTION_CLOSED");
+        } catch (IOException e) {
+            listener.associationAborted(callingAe, "CONNECTION_LOST: " + e.getMessage());
+        } finally {
+            discardReception();
+            if (counted) {
+                active.decrementAndGet();
+            }
+        }
+    }
+
+    // ---- negotiation ------------------------------------------------------------------------------------
+
+    private boolean negotiate() throws IOException, ProtocolException {
+        int type = in.readUnsignedByte();
+        in.readUnsignedByte();
+        long length = in.readInt() & 0xFFFFFFFFL;
+        if (type != A_ASSOCIATE_RQ) {
+            throw new ProtocolException(2, "expected A-ASSOCIATE-RQ, got PDU type " + type);
+        }
+        if (length < 68 || length > MAX_ASSOCIATE_RQ) {
+            throw new ProtocolException(6, "A-ASSOCIATE-RQ of " + length + " bytes");
+        }
+        byte[] body = new byte[(int) length];
+        in.readFully(body);
+        ByteBuffer b = ByteBuffer.wrap(body);
+        b.getShort(); // protocol version
+        b.getShort();
+        byte[] called = new byte[16];
+        byte[] calling = new byte[16];
+        byte[] reserved = new byte[32];
+        b.get(called).get(calling).get(reserved);
+        String calledAe = aeTitle(called);
+        callingAe = aeTitle(calling);
+        String applicationContext = null;
+        Map<Integer, String[]> proposed = new LinkedHashMap<>(); // id -> abstract syntax, transfer syntaxes...
+        while (b.remaining() >= 4) {
+            int itemType = b.get() & 0xFF;
+            b.get();
+            int itemLength = b.getShort() & 0xFFFF;
+            if (itemLength > b.remaining()) {
+                throw new ProtocolException(6, "association item 0x" + Integer.toHexString(itemType) + " runs past its PDU");
+            }
+            ByteBuffer item = b.slice(b.position(), itemLength);
+            b.position(b.position() + itemLength);
+            switch (itemType) {
+                case 0x10 -> applicationContext = ascii(item, 0, itemLength);
+                case 0x20 -> proposed.put(item.get(0) & 0xFF, presentationContext(item));
+                default -> {
+                    // user information (0x50): the peer's maximum length does not bound our tiny responses
+                }
+            }
+        }
+        String refusal = refusal(calledAe, applicationContext);
+        if (refusal != null) {
+            return false;
+        }
+        if (active.incrementAndGet() > settings.maxAssociations()) {
+            active.decrementAndGet();
+            reject(2, 3, 2, "TOO_MANY_ASSOCIATIONS"); // transient, service provider (presentation), local limit exceeded
+            return false;
+        }
+        counted = true;
+        accept(called, calling, reserved, proposed);
+        listener.associationAccepted(callingAe);
+        return true;
+    }
+
+    /** Rejects (and says why) when the called AE, the calling AE or the application context is not ours; else null. */
+    private String refusal(String calledAe, String applicationContext) throws IOException {
+        if (!settings.aeTitle().equals(calledAe)) {
+            reject(1, 1, 7, "CALLED_AE_UNKNOWN");
+            return "called";
+        }
+        if (!settings.allowedCallingAeTitles().isEmpty() && !settings.allowedCallingAeTitles().contains(callingAe)) {
+            reject(1, 1, 3, "CALLING_AE_NOT_ALLOWED");
+            return "calling";
+        }
+        if (!APPLICATION_CONTEXT.equals(applicationContext)) {
+            reject(1, 1, 2, "APPLICATION_CONTEXT_NOT_SUPPORTED");
+            return "context";
+        }
+        return null;
+    }
+
+    private static String[] presentationContext(ByteBuffer item) throws ProtocolException {
+        List<String> values = new java.util.ArrayList<>();
+        values.add(null);
+        int pos = 4;
+        while (pos + 4 <= item.limit()) {
+            int type = item.get(pos) & 0xFF;
+            int length = item.getShort(pos + 2) & 0xFFFF;
+            if (pos + 4 + length > item.limit()) {
+                throw new ProtocolException(6, "presentation context sub-item runs past its item");
+            }
+            String uid = ascii(item, pos + 4, length);
+            if (type == 0x30) {
+                values.set(0, uid);
+            } else if (type == 0x40) {
+                values.add(uid);
+            }
+            pos += 4 + length;
+        }
+        return values.toArray(String[]::new);
+    }
+
+    private void accept(byte[] called, byte[] calling, byte[] reserved, Map<Integer, String[]> proposed) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0, 1, 0, 0});
+        body.writeBytes(called);
+        body.writeBytes(calling);
+        body.writeBytes(reserved);
+        item(body, 0x10, APPLICATION_CONTEXT.getBytes(StandardCharsets.US_ASCII));
+        for (var entry : proposed.entrySet()) {
+            int id = entry.getKey();
+            String[] p = entry.getValue();
+            String abstractSyntax = p[0];
+            int result;
+            String chosen = null;
+            if (abstractSyntax == null || (!VERIFICATION.equals(abstractSyntax) && !STORAGE_CLASSES.contains(abstractSyntax))) {
+                result = 3; // abstract syntax not supported
+            } else {
+                for (int i = 1; i < p.length && chosen == null; i++) {
+                    if (decodable(p[i])) {
+                        chosen = p[i];
+                    }
+                }
+                result = chosen == null ? 4 : 0; // transfer syntaxes not supported, or acceptance
+            }
+            if (result == 0) {
+                contexts.put(id, new Context(abstractSyntax, chosen));
+            }
+            ByteArrayOutputStream pc = new ByteArrayOutputStream();
+            pc.writeBytes(new byte[] {(byte) id, 0, (byte) result, 0});
+            item(pc, 0x40, (chosen == null ? TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid() : chosen).getBytes(StandardCharsets.US_ASCII));
+            item(body, 0x21, pc.toByteArray());
+        }
+        ByteArrayOutputStream user = new ByteArrayOutputStream();
+        item(user, 0x51, ByteBuffer.allocate(4).putInt(settings.maxPduLength()).array());
+        item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
+        item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
+        item(body, 0x50, user.toByteArray());
+        pdu(A_ASSOCIATE_AC, body.toByteArray());
+    }
+
+    /** Transfer syntaxes whose pixels ingest decodes; others are refused at negotiation so the sender can offer another. */
+    private static boolean decodable(String uid) {
+        TransferSyntax syntax = TransferSyntax.byUid(uid);
+        return syntax != null && syntax.codec() != TransferSyntax.Codec.UNSUPPORTED;
+    }
+
+    private void reject(int result, int source, int reason, String why) throws IOException {
+        pdu(A_ASSOCIATE_RJ, new byte[] {0, (byte) result, (byte) source, (byte) reason});
+        listener.associationRejected(callingAe, why);
+    }
+
+    // ---- data transfer ----------------------------------------------------------------------------------
+
+    private void serve() throws IOException, ProtocolException {
+        while (true) {
+            int type = in.readUnsignedByte();
+            in.readUnsignedByte();
+            long length = in.readInt() & 0xFFFFFFFFL;
+            switch (type) {
+                case P_DATA_TF -> {
+                    if (length > settings.maxPduLength()) {
+                        throw new ProtocolException(6, "P-DATA-TF of " + length + " bytes, above the " + settings.maxPduLength() + " negotiated");
+                    }
+                    pdata(length);
+                }
+                case A_RELEASE_RQ -> {
+                    in.skipNBytes(Math.min(length, 4));
+                    discardReception();
+                    pdu(A_RELEASE_RP, new byte[4]);
+                    listener.associationEnded(callingAe);
+                    return;
+                }
+                case A_ABORT -> {
+                    discardReception();
+                    listener.associationAborted(callingAe, "PEER_ABORT");
+                    return;
+                }
+                default -> throw new ProtocolException(2, "unexpected PDU type " + type + " during data transfer");
+            }
+        }
+    }
+
+    private void pdata(long length) throws IOException, ProtocolException {
+        long left = length;
+        while (left > 0) {
+            if (left < 6) {
+                throw new ProtocolException(6, "P-DATA-TF ends inside a PDV header");
+            }
+            long pdvLength = in.readInt() & 0xFFFFFFFFL;
+            if (pdvLength < 2 || pdvLength > left - 4) {
+                throw new ProtocolException(6, "PDV of " + pdvLength + " bytes in a P-DATA-TF with " + (left - 4) + " left");
+            }
+            int contextId = in.readUnsignedByte();
+            int header = in.readUnsignedByte();
+            long data = pdvLength - 2;
+            left -= 4 + pdvLength;
+            if (!contexts.containsKey(contextId)) {
+                throw new ProtocolException(6, "PDV on presentation context " + contextId + ", which was not accepted");
+            }
+            boolean command = (header & 1) != 0;
+            boolean last = (header & 2) != 0;
+            if (command) {
+                commandFragment(contextId, data, last);
+            } else {
+                dataFragment(contextId, data, last);
+            }
+        }
+    }
+
+    private void commandFragment(int contextId, long length, boolean last) throws IOException, ProtocolException {
+        if (pendingCommand != null) {
+            throw new ProtocolException(5, "a command arrived before the data set of the previous one was complete");
+        }
+        if (commandBytes.size() + length > MAX_COMMAND_BYTES) {
+            throw new ProtocolException(6, "command set larger than " + MAX_COMMAND_BYTES + " bytes");
+        }
+        byte[] bytes = new byte[(int) length];
+        in.readFully(bytes);
+        commandBytes.writeBytes(bytes);
+        if (!last) {
+            return;
+        }
+        CommandSet command;
+        try {
+            command = CommandSet.parse(commandBytes.toByteArray());
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(6, e.getMessage());
+        } finally {
+            commandBytes.reset();
+        }
+        startRequest(contextId, command);
+    }
+
+    private void startRequest(int contextId, CommandSet command) throws IOException {
+        Integer field = command.us(CommandSet.COMMAND_FIELD);
+        int messageId = command.us(CommandSet.MESSAGE_ID) == null ? 0 : command.us(CommandSet.MESSAGE_ID);
+        if (field != null && field == CommandSet.C_ECHO_RQ && !command.hasDataSet()) {
+            respond(contextId, CommandSet.C_ECHO_RQ | CommandSet.RESPONSE_BIT, VERIFICATION, messageId, StoreStatus.SUCCESS, null, "C-ECHO");
+            return;
+        }
+        if (!command.hasDataSet()) {
+            respond(contextId, (field == null ? 0 : field) | CommandSet.RESPONSE_BIT, command.uid(CommandSet.AFFECTED_SOP_CLASS_UID), messageId,
+                    new StoreStatus(0x0211, "unrecognized operation"), null, "OTHER");
+            return;
+        }
+        pendingCommand = command;
+        pendingContext = contextId;
+        pendingStatus = null;
+        receivedBytes = 0;
+        if (field == null || field != CommandSet.C_STORE_RQ) {
+            pendingStatus = new StoreStatus(0x0211, "unrecognized operation"); // its data set is read and dropped
+            return;
+        }
+        String sopClass = command.uid(CommandSet.AFFECTED_SOP_CLASS_UID);
+        String sopInstance = command.uid(CommandSet.AFFECTED_SOP_INSTANCE_UID);
+        Context context = contexts.get(contextId);
+        if (sopClass == null || sopInstance == null || sopInstance.isEmpty()) {
+            pendingStatus = StoreStatus.cannotUnderstand("C-STORE-RQ without Affected SOP Class/Instance UID");
+        } else if (!sopClass.equals(context.abstractSyntax())) {
+            pendingStatus = StoreStatus.sopClassNotSupported("SOP class differs from the presentation context");
+        } else {
+            try {
+                reception = handler.begin(new StoreRequest(callingAe, sopClass, sopInstance, context.transferSyntax(), messageId));
+                byte[] header = Part10Header.of(sopClass, sopInstance, context.transferSyntax(), callingAe);
+                reception.write(header, 0, header.length);
+            } catch (StoreHandler.Refusal r) {
+                pendingStatus = r.status();
+                reception = null;
+            } catch (IOException e) {
+                pendingStatus = StoreStatus.outOfResources("cannot write to the spool");
+                discardReception();
+            }
+        }
+    }
+
+    private void dataFragment(int contextId, long length, boolean last) throws IOException, ProtocolException {
+        if (pendingCommand == null || contextId != pendingContext) {
+            throw new ProtocolException(5, "data set fragment on context " + contextId + " without a command expecting it");
+        }
+        long left = length;
+        while (left > 0) {
+            int n = (int) Math.min(chunk.length, left);
+            in.readFully(chunk, 0, n);
+            left -= n;
+            receivedBytes += n;
+            if (reception == null) {
+                continue; // refused or failed: the rest of the data set is read and dropped
+            }
+            if (receivedBytes > settings.maxInstanceBytes()) {
+                pendingStatus = StoreStatus.outOfResources("instance larger than " + settings.maxInstanceBytes() + " bytes");
+                discardReception();
+                continue;
+            }
+            try {
+                reception.write(chunk, 0, n);
+            } catch (IOException e) {
+                pendingStatus = StoreStatus.outOfResources("spool write failed");
+                discardReception();
+            }
+        }
+        if (last) {
+            finishRequest();
+        }
+    }
+
+    private void finishRequest() throws IOException {
+        CommandSet command = pendingCommand;
+        StoreStatus status = pendingStatus;
+        if (status == null) {
+            try {
+                status = reception.complete(); // durable before it is answered
+            } catch (RuntimeException e) {
+                status = StoreStatus.outOfResources("internal error; try again"); // not known to be durable: not acknowledged
+            }
+        }
+        discardReception();
+        pendingCommand = null;
+        Integer field = command.us(CommandSet.COMMAND_FIELD);
+        int messageId = command.us(CommandSet.MESSAGE_ID) == null ? 0 : command.us(CommandSet.MESSAGE_ID);
+        respond(pendingContext, (field == null ? 0 : field) | CommandSet.RESPONSE_BIT, command.uid(CommandSet.AFFECTED_SOP_CLASS_UID), messageId,
+                status, command.uid(CommandSet.AFFECTED_SOP_INSTANCE_UID), field != null && field == CommandSet.C_STORE_RQ ? "C-STORE" : "OTHER");
+    }
+
+    private void respond(int contextId, int field, String sopClass, int messageId, StoreStatus status, String sopInstance, String what)
+            throws IOException {
+        byte[] command = CommandSet.response(field, sopClass, messageId, status, sopInstance);
+        ByteBuffer body = ByteBuffer.allocate(6 + command.length);
+        body.putInt(2 + command.length).put((byte) contextId).put((byte) 0x03).put(command);
+        pdu(P_DATA_TF, body.array());
+        listener.responded(what, status);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    private void discardReception() {
+        if (reception != null) {
+            reception.close();
+            reception = null;
+        }
+    }
+
+    private void pdu(int type, byte[] body) throws IOException {
+        out.writeByte(type);
+        out.writeByte(0);
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
+    }
+
+    private void abortQuietly(int reason) {
+        try {
+            pdu(A_ABORT, new byte[] {0, 0, 2, (byte) reason});
+        } catch (IOException | RuntimeException e) {
+            // the connection is going away anyway
+        }
+    }
+
+    private static void item(ByteArrayOutputStream out, int type, byte[] value) {
+        out.write(type);
+        out.write(0);
+        out.write((value.length >> 8) & 0xFF);
+        out.write(value.length & 0xFF);
+        out.writeBytes(value);
+    }
+
+    private static String aeTitle(byte[] bytes) {
+        return new String(bytes, StandardCharsets.US_ASCII).replaceAll("[^\\x20-\\x7E]", "").trim();
+    }
+
+    private static String ascii(ByteBuffer b, int offset, int length) {
+        byte[] bytes = new byte[length];
+        b.get(offset, bytes);
+        return new String(bytes, StandardCharsets.US_ASCII).replace("\0", "").trim();
+    }
+}

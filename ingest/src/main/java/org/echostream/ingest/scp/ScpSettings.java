@@ -1,0 +1,28 @@
+package org.echostream.ingest.scp;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * @param aeTitle                our Application Entity title (called AE)
+ * @param bindAddress            address the SCP listens on
+ * @param port                   TCP port (0 picks a free one)
+ * @param allowedCallingAeTitles calling AE titles accepted; empty accepts any
+ * @param maxAssociations        associations served at once; more are rejected as a transient local limit
+ * @param maxPduLength           largest P-DATA PDU we accept, announced to the peer
+ * @param idleTimeout            silence after which an association is aborted
+ * @param maxInstanceBytes       largest data set accepted in one C-STORE
+ */
+public record ScpSettings(String aeTitle, String bindAddress, int port, Set<String> allowedCallingAeTitles, int maxAssociations,
+                          int maxPduLength, Duration idleTimeout, long maxInstanceBytes) {
+
+    public ScpSettings {
+        if (aeTitle == null || aeTitle.isBlank() || aeTitle.length() > 16) {
+            throw new IllegalArgumentException("AE title must be 1 to 16 characters, got '" + aeTitle + "'");
+        }
+        allowedCallingAeTitles = Set.copyOf(allowedCallingAeTitles);
+        if (maxPduLength < 4096) {
+            throw new IllegalArgumentException("max PDU length " + maxPduLength + " is below 4096");
+        }
+    }
+}

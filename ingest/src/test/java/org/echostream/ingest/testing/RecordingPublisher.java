@@ -1,0 +1,22 @@
+package org.echostream.ingest.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.echostream.ingest.pipeline.InstancePublisher;
+import org.echostream.ingest.pipeline.ProcessedInstance;
+
+/** Keeps what would be published; can be told to fail like an unreachable broker. */
+public final class RecordingPublisher implements InstancePublisher {
+
+    public final List<ProcessedInstance> published = new ArrayList<>();
+    public volatile int failuresLeft;
+
+    @Override
+    public synchronized void publish(ProcessedInstance instance) throws PublishException {
+        if (failuresLeft > 0) {
+            failuresLeft--;
+            throw new PublishException("broker unreachable (test)", null);
+        }
+        published.add(instance);
+    }
+}
