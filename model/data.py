@@ -5,6 +5,12 @@ plus the context-side nuisance augmentations (applied on model-resolution clips 
 from __future__ import annotations
 
 import os
+
+# Must precede the first torch import: torch runs its own 2 OpenMP threads and calls OpenBLAS inside them;
+# a threaded OpenBLAS on top made batched matmuls (attention) 12x slower on the 2-core machines.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import os
 import sys
 import time
 from dataclasses import dataclass

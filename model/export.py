@@ -12,6 +12,12 @@ runs ONNX Runtime on golden/ and prints the max abs difference.
 """
 from __future__ import annotations
 
+import os
+
+# Must precede the first torch import: torch runs its own 2 OpenMP threads and calls OpenBLAS inside them;
+# a threaded OpenBLAS on top made batched matmuls (attention) 12x slower on the 2-core machines.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import datetime
 import hashlib
@@ -61,6 +67,25 @@ class PredictorExport(torch.nn.Module):
         return self.pred(context_tokens, context_positions, target_positions, condition)
 
 
+class PredictorExportNoCondition(torch.nn.Module):
+    """For predictors without a condition input (e.g. converted V-JEPA 2)."""
+
+    def __init__(self, pred):
+        super().__init__()
+        self.pred = pred
+
+    def forward(self, context_tokens, context_positions, target_positions):
+        return self.pred(context_tokens, context_positions, target_positions, None)
+
+
+def predictor_module(pred):
+    return PredictorExport(pred) if len(pred.cfg.condition) else PredictorExportNoCondition(pred)
+
+
+def predictor_args(pred, ctx, cpos, tpos, cond):
+    return (ctx, cpos, tpos, cond) if len(pred.cfg.condition) else (ctx, cpos, tpos)
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -83,13 +108,14 @@ def export_onnx(enc: Encoder, pred: Predictor, out_dir: str, opset: int = OPSET)
     ctx = torch.randn(2, n, ecfg.dim)
     cpos, tpos = positions_for(ecfg, 0, 2), positions_for(ecfg, tg, 2)
     cond = torch.full((2, len(pred.cfg.condition)), 0.8)
-    torch.onnx.export(PredictorExport(pred), (ctx, cpos, tpos, cond), os.path.join(out_dir, "predictor.onnx"),
-                      opset_version=opset,
-                      input_names=["context_tokens", "context_positions", "target_positions", "condition"],
-                      output_names=["predicted_tokens"],
-                      dynamic_axes={"context_tokens": {0: "B", 1: "Nc"}, "context_positions": {0: "B", 1: "Nc"},
-                                    "target_positions": {0: "B", 1: "Nt"}, "condition": {0: "B"},
-                                    "predicted_tokens": {0: "B", 1: "Nt"}}, do_constant_folding=True)
+    names = ["context_tokens", "context_positions", "target_positions"] + (["condition"] if len(pred.cfg.condition) else [])
+    axes = {"context_tokens": {0: "B", 1: "Nc"}, "context_positions": {0: "B", 1: "Nc"},
+            "target_positions": {0: "B", 1: "Nt"}, "predicted_tokens": {0: "B", 1: "Nt"}}
+    if len(pred.cfg.condition):
+        axes["condition"] = {0: "B"}
+    torch.onnx.export(predictor_module(pred), predictor_args(pred, ctx, cpos, tpos, cond), os.path.join(out_dir, "predictor.onnx"),
+                      opset_version=opset, input_names=names, output_names=["predicted_tokens"],
+                      dynamic_axes=axes, do_constant_folding=True)
     for name in ("encoder.onnx", "predictor.onnx"):
         m = onnx.load(os.path.join(out_dir, name))
         onnx.checker.check_model(m)
@@ -119,9 +145,9 @@ def trace_check(enc: Encoder, pred: Predictor, batch: int = 3) -> dict:
         tok = enc(clip)
         cpos, tpos = positions_for(ecfg, 0, 2), positions_for(ecfg, tg, 2)
         cond2 = torch.full((2, len(pred.cfg.condition)), 0.8)
-        tp = torch.jit.trace(PredictorExport(pred), (tok[:2], cpos, tpos, cond2))
+        tp = torch.jit.trace(predictor_module(pred), predictor_args(pred, tok[:2], cpos, tpos, cond2))
         cond = torch.rand(batch, len(pred.cfg.condition)) * 0.6 + 0.5
-        a = tp(tok, positions_for(ecfg, 0, batch), positions_for(ecfg, tg, batch), cond)
+        a = tp(*predictor_args(pred, tok, positions_for(ecfg, 0, batch), positions_for(ecfg, tg, batch), cond))
         b = pred(tok, positions_for(ecfg, 0, batch), positions_for(ecfg, tg, batch), cond)
         d_pred = (a - b).abs().max().item()
     return {"encoder_eager_vs_traced_max_abs": d_enc, "predictor_eager_vs_traced_max_abs": d_pred}
@@ -157,9 +183,11 @@ def write_golden(enc: Encoder, pred: Predictor, out_dir: str, seed: int, tol: fl
         surprise_tok = token_surprise(predicted, next_tokens)
         pooled = pooled_embedding(tokens)
     arrays = {"clip.f32": clip, "next_clip.f32": nxt, "tokens.f32": tokens, "next_tokens.f32": next_tokens,
-              "context_positions.i64": cpos, "target_positions.i64": tpos, "condition.f32": cond,
+              "context_positions.i64": cpos, "target_positions.i64": tpos,
               "predicted.f32": predicted, "surprise_tokens.f32": surprise_tok,
               "surprise_clip.f32": surprise_tok.mean(dim=1), "pooled.f32": pooled}
+    if cond.shape[1]:
+        arrays["condition.f32"] = cond
     files = {}
     for name, t in arrays.items():
         a = t.numpy()
@@ -171,7 +199,7 @@ def write_golden(enc: Encoder, pred: Predictor, out_dir: str, seed: int, tol: fl
             "encoder": {"inputs": {"clip": "clip.f32"}, "outputs": {"tokens": "tokens.f32"},
                         "also": {"next_clip.f32": "next_tokens.f32"}},
             "predictor": {"inputs": {"context_tokens": "tokens.f32", "context_positions": "context_positions.i64",
-                                     "target_positions": "target_positions.i64", "condition": "condition.f32"},
+                                     "target_positions": "target_positions.i64", **({"condition": "condition.f32"} if cond.shape[1] else {})},
                           "outputs": {"predicted_tokens": "predicted.f32"}},
             "surprise": {"formula": "mean_d |LN(predicted)_d - LN(next_tokens)_d|, LN without affine, eps 1e-5",
                          "tokens": "surprise_tokens.f32", "clip": "surprise_clip.f32"},
@@ -226,6 +254,7 @@ def write_manifest(out_dir: str, enc: Encoder, pred: Predictor, cfg: ExportConfi
                    "count": ecfg.num_tokens, "order": "time-row-column",
                    "flatIndex": "t*(Hg*Wg) + row*Wg + col"},
         "predictor": {"contextSlots": [0, tg - 1], "targetSlots": [tg, 2 * tg - 1], "maxTimeSlots": pcfg.max_time_slots,
+                      "slotSeconds": ecfg.tubelet / prep.fps,
                       "condition": list(pcfg.condition),
                       "conditionDoc": {"rr_s": "RR interval in seconds = 60 / heart rate (DICOM Heart Rate (0018,1088); "
                                                "if absent, ingest's periodicity estimate)"}},

@@ -94,7 +94,7 @@ def preprocess_frames(frames: np.ndarray, times_s: np.ndarray, region, cfg: Prep
     h, w = crop.shape[1:]
     nh, nw, oy, ox = letterbox_geometry(h, w, cfg.size)
     ry, rx = _area_matrix(h, nh), _area_matrix(w, nw)
-    small = np.einsum("ih,fhw,jw->fij", ry, crop, rx)
+    small = np.matmul(np.matmul(ry, crop), rx.T)                           # (F, nh, nw): rows, then columns
     out = np.zeros((len(g), cfg.size, cfg.size), np.uint8)
     out[:, oy:oy + nh, ox:ox + nw] = np.floor(small + 0.5).clip(0, 255).astype(np.uint8)
     return out

@@ -27,6 +27,14 @@ public class OrtParity {
         FloatBuffer d = ByteBuffer.allocateDirect(src.remaining() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         d.put(src); d.rewind(); return d;
     }
+    /** Shape of one golden file, read from golden.json ("name": {"shape": [..] ...}). */
+    static long[] shape(Path g, String name) throws Exception {
+        String js = Files.readString(g.resolve("golden.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(name)
+                + "\":\\s*\\{\\s*\"shape\":\\s*\\[([0-9,\\s]*)\\]").matcher(js);
+        if (!m.find()) throw new IllegalStateException("golden.json has no shape for " + name);
+        return Arrays.stream(m.group(1).split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
+    }
     public static void main(String[] args) throws Exception {
         Path rel = Paths.get(args.length > 0 ? args[0] : "model/release");
         Path g = rel.resolve("golden");
@@ -37,12 +45,8 @@ public class OrtParity {
         int B = 2;
         try (OrtSession enc = env.createSession(rel.resolve("encoder.onnx").toString(), so);
              OrtSession pred = env.createSession(rel.resolve("predictor.onnx").toString(), so)) {
-            long[] clipShape = {B, 1, 16, 64, 64};
-            String man = Files.readString(rel.resolve("manifest.json"));
-            // shapes from golden sizes: clip = B*1*T*H*W floats
+            long[] clipShape = shape(g, "clip.f32");
             long clipN = Files.size(g.resolve("clip.f32")) / 4;
-            long side = Math.round(Math.sqrt(clipN / (B * 16.0)));
-            clipShape = new long[]{B, 1, clipN / (B * side * side), side, side};
             FloatBuffer tokensRef = f32(g.resolve("tokens.f32"));
             float[][] res = new float[1][];
             try (OnnxTensor clip = OnnxTensor.createTensor(env, copy(f32(g.resolve("clip.f32"))), clipShape);
@@ -55,7 +59,8 @@ public class OrtParity {
             long[] tokShape = null;
             LongBuffer cpos = i64(g.resolve("context_positions.i64")), tpos = i64(g.resolve("target_positions.i64"));
             long nc = cpos.capacity() / B, nt = tpos.capacity() / B, d = n / nc;
-            FloatBuffer cond = f32(g.resolve("condition.f32"));
+            boolean hasCond = Files.exists(g.resolve("condition.f32"));
+            FloatBuffer cond = hasCond ? f32(g.resolve("condition.f32")) : FloatBuffer.allocate(0);
             long k = cond.capacity() / B;
             Map<String, OnnxTensor> in = new HashMap<>();
             in.put("context_tokens", OnnxTensor.createTensor(env, copy(tokensRef), new long[]{B, nc, d}));
