@@ -9,6 +9,8 @@ import os
 # Must precede the first torch import: torch runs its own 2 OpenMP threads and calls OpenBLAS inside them;
 # a threaded OpenBLAS on top made batched matmuls (attention) 12x slower on the 2-core machines.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Under CPU contention (shared 2-core machines) spinning OpenMP workers burned 6x the CPU per step.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import os
 import sys

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Under CPU contention (shared 2-core machines) spinning OpenMP workers burned 6x the CPU per step.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -46,6 +48,7 @@ class EvalConfig:
     n_boot: int = 1000
     threads: int = 2
     phase_loops: int = 12
+    smoke: int = 0                   # >0: keep this many loops per kind per set (pipeline check only)
 
 
 def load_ckpt(path):
@@ -175,6 +178,15 @@ def evaluate(cfg: EvalConfig):
     grid = ecfg.grid
     prep = PrepConfig(size=ecfg.size, frames=ecfg.frames, fps=pred.cfg.fps)
     sets = {n: build_set(n, *SETS[n], prep=prep) for n in ("train_normal", "calib", "eval")}
+    if cfg.smoke:
+        for n, s in sets.items():
+            keep, seen = [], {}
+            for i, m in enumerate(s["metas"]):
+                seen[m["kind"]] = seen.get(m["kind"], 0) + 1
+                if seen[m["kind"]] <= cfg.smoke:
+                    keep.append(i)
+            sets[n] = {"frames": s["frames"][keep], "metas": [s["metas"][i] for i in keep]}
+        cfg.n_boot, cfg.phase_loops, cfg.normative_k = 20, 2, 4
     # normative statistics from training normals
     tr = sets["train_normal"]
     n_tr = min(cfg.normative_train_loops, len(tr["metas"]))
@@ -355,8 +367,9 @@ def main(argv=None):
     ap.add_argument("--ckpt", default=EvalConfig.ckpt)
     ap.add_argument("--pixel-ckpt", default="")
     ap.add_argument("--out", default="")
+    ap.add_argument("--smoke", type=int, default=0, help="loops per kind per set (pipeline check)")
     a = ap.parse_args(argv)
-    evaluate(EvalConfig(ckpt=a.ckpt, pixel_ckpt=a.pixel_ckpt, out=a.out))
+    evaluate(EvalConfig(ckpt=a.ckpt, pixel_ckpt=a.pixel_ckpt, out=a.out, smoke=a.smoke))
 
 
 if __name__ == "__main__":

@@ -53,4 +53,4 @@ def test_prep_rules():
     assert letterbox_geometry(165, 230, 64) == (46, 64, 9, 0)
     t = np.arange(10) / 30.0
     idx = resample_indices(t, 12.0)
-    assert list(idx) == [0, 2, 5, 8], idx       # 1/12 s = 2.5 frames: tie -> earlier frame
+    assert list(idx) == [0, 2, 5, 7], idx       # 1/12 s = 2.5 source frames: ties go to the earlier frame
