@@ -66,6 +66,7 @@ class PredictorConfig:
     use_phase: bool = True      # phase features from condition rr_s
     condition: tuple = ("rr_s",)
     out_dim: int = 0            # 0: encoder dim (latent prediction); else e.g. tt*P*P for the pixel baseline
+    aligned_copy: bool = True   # add a phase-aligned copy path (same location, nearest cardiac phase); latent only
 
 
 def size_factory(name: str) -> tuple[EncoderConfig, PredictorConfig]:
@@ -199,16 +200,35 @@ class Predictor(nn.Module):
         self.proj = nn.Linear(pcfg.dim, pcfg.out_dim or ecfg.dim)
         self.apply(_init)
         nn.init.normal_(self.mask_token, std=0.02)
+        self.aligned = pcfg.aligned_copy and not pcfg.out_dim and pcfg.use_phase
+        if self.aligned:
+            self.kappa = nn.Parameter(torch.tensor(3.0))                    # sharpness of the phase match
+            self.gate = nn.Parameter(torch.tensor(1.0))                     # weight of the aligned copy
+
+    def aligned_copy(self, context_tokens, context_positions, target_positions, condition):
+        """For each target: softmax(kappa*cos(phase_t - phase_c)) over context tokens at the same (row, col),
+        times those tokens -> (B, Nt, D). A normal periodic heart is predicted by its own same-phase past;
+        the transformer learns the residual (population dynamics, rhythm)."""
+        ph_c = self.phase_of(context_positions, condition)                  # (B, Nc)
+        ph_t = self.phase_of(target_positions, condition)                   # (B, Nt)
+        same = torch.remainder(target_positions, self.hw)[:, :, None] == torch.remainder(context_positions, self.hw)[:, None, :]
+        logits = self.kappa * torch.cos(ph_t[:, :, None] - ph_c[:, None, :])  # (B, Nt, Nc)
+        logits = torch.where(same, logits, torch.full_like(logits, -1e4))
+        return logits.softmax(dim=-1) @ context_tokens                      # (B, Nt, D)
+
+    def phase_of(self, positions, condition):
+        """positions (B, N) int64, condition (B, K) -> cardiac phase (B, N) in radians, relative to the clip start."""
+        t_slot = torch.div(positions, self.hw, rounding_mode="floor").to(torch.float32)
+        tt = self.ecfg.tubelet
+        time_s = (t_slot * tt + (tt - 1) * 0.5) / self.cfg.fps              # (B, N)
+        rr = condition[:, 0:1].clamp(min=0.25)                              # (B, 1)
+        return 2 * math.pi * time_s / rr
 
     def position_features(self, positions, condition):
         """positions (B, N) int64, condition (B, K) -> (B, N, Dp)."""
         f = self.pos[positions]                                             # (B, N, Dp)
         if self.phase is not None:
-            t_slot = torch.div(positions, self.hw, rounding_mode="floor").to(torch.float32)
-            tt = self.ecfg.tubelet
-            time_s = (t_slot * tt + (tt - 1) * 0.5) / self.cfg.fps          # (B, N)
-            rr = condition[:, 0:1].clamp(min=0.25)                          # (B, 1)
-            ph = 2 * math.pi * time_s / rr                                  # (B, N)
+            ph = self.phase_of(positions, condition)                        # (B, N)
             feats = torch.stack([ph.cos(), ph.sin(), (2 * ph).cos(), (2 * ph).sin(), (3 * ph).cos(), (3 * ph).sin()], dim=-1)
             f = f + self.phase(feats)
         if self.cond is not None:
@@ -223,7 +243,10 @@ class Predictor(nn.Module):
         x = torch.cat([ctx, tgt], dim=1)                                    # (B, Nc+Nt, Dp)
         for blk in self.blocks:
             x = blk(x)
-        return self.proj(self.norm(x[:, nc:]))                              # (B, Nt, D)
+        out = self.proj(self.norm(x[:, nc:]))                               # (B, Nt, D)
+        if self.aligned:
+            out = out + self.gate * self.aligned_copy(context_tokens, context_positions, target_positions, condition)
+        return out
 
 
 def _init(m):

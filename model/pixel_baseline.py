@@ -110,6 +110,7 @@ def pixel_series_scores(ckpt: str, sets: dict, prep: PrepConfig) -> dict:
     sd = torch.load(ckpt, map_location="cpu")
     ecfg, pcfg = EncoderConfig(**sd["encoder_cfg"]), PredictorConfig(**sd["predictor_cfg"])
     pcfg.condition = tuple(pcfg.condition)
+    pcfg.aligned_copy = sd["predictor_cfg"].get("aligned_copy", False)
     model = PixelModel(ecfg, pcfg)
     model.load_state_dict(sd["model"])
     model.eval()

@@ -67,7 +67,7 @@ class TrainConfig:
     val_every: int = 100
     threads: int = 2
     seed: int = 0
-    time_budget_min: float = 74.0     # wall-clock budget; LR/EMA schedules follow it (0 = step-based)
+    time_budget_min: float = 62.0     # wall-clock budget; LR/EMA schedules follow it (0 = step-based)
     aug: AugConfig = field(default_factory=AugConfig)
 
 
