@@ -55,6 +55,7 @@ def load_ckpt(path):
     sd = torch.load(path, map_location="cpu")
     ecfg, pcfg = EncoderConfig(**sd["encoder_cfg"]), PredictorConfig(**sd["predictor_cfg"])
     pcfg.condition = tuple(pcfg.condition)
+    pcfg.aligned_copy = sd["predictor_cfg"].get("aligned_copy", False)   # checkpoints from before the aligned path
     enc, pred = Encoder(ecfg), Predictor(pcfg, ecfg)
     enc.load_state_dict(sd["target_encoder"])
     pred.load_state_dict(sd["predictor"])
@@ -260,7 +261,7 @@ def evaluate(cfg: EvalConfig):
         pix = pixel_series_scores(cfg.pixel_ckpt, sets, prep)
         pev, pcal = pix["eval"], pix["calib"]
         prow = {}
-        for s in ("pixel_mean", "pixel_maxpair"):
+        for s in ("pixel_mean", "pixel_maxpair", "pixel_copy", "pixel_aligned"):
             r = {"overall": auroc_ci(pev[s][pos], pev[s][neg], cfg.n_boot),
                  "vs_clean_normal": auroc_ci(pev[s][pos], pev[s][kinds == "normal"], cfg.n_boot)}
             for k in ABNORMAL_KINDS:
@@ -273,7 +274,8 @@ def evaluate(cfg: EvalConfig):
         metrics["pixel_baseline"] = {"auroc": prow, "threshold": t,
                                      "false_alarm_nuisance": rate_ci(int((pev["pixel_mean"][nn_] > t).sum()), int(nn_.sum())),
                                      "pred_vs_copy_normal": {"pred_l1": float(pev["_pair"][kinds == "normal"].mean()),
-                                                             "copy_l1": float(pev["_copy"][kinds == "normal"].mean())},
+                                                             "copy_l1": float(pev["_copy"][kinds == "normal"].mean()),
+                                                             "aligned_l1": float(pev["_aligned"][kinds == "normal"].mean())},
                                      "training": pix.get("summary", {})}
     calib = make_calibration(cal, nm, zstats, thr, cfg, ecfg)
     out = cfg.out or os.path.dirname(cfg.ckpt)
@@ -330,12 +332,13 @@ def print_table(m):
     t = m["auroc"]
     cols = ["surprise_mean", "surprise_maxpair", "surprise_top10", "normative", "combined", "copy_mean"]
     has_pix = "pixel_baseline" in m
-    hdr = f"{'kind':22s}" + "".join(f"{c:>20s}" for c in cols) + (f"{'pixel_mean':>20s}" if has_pix else "")
+    pcols = ["pixel_mean", "pixel_aligned"] if has_pix else []
+    hdr = f"{'kind':22s}" + "".join(f"{c:>20s}" for c in cols + pcols)
     print(hdr)
     for k in ["overall", "vs_clean_normal"] + list(ABNORMAL_KINDS) + list(NUISANCE_KINDS):
         line = f"{k:22s}" + "".join(f"{fmt(t[c][k]):>20s}" for c in cols)
-        if has_pix:
-            line += f"{fmt(m['pixel_baseline']['auroc']['pixel_mean'][k]):>20s}"
+        for c in pcols:
+            line += f"{fmt(m['pixel_baseline']['auroc'][c][k]):>20s}"
         print(line)
     print("(nuisance rows: AUROC of nuisance-only vs clean normal; 0.5 = no extra score)")
     for s, o in m["operating"].items():
@@ -344,8 +347,9 @@ def print_table(m):
               f"normal {o['false_alarm_normal'][0]:.2f}  detection {o['detection_all']:.2f}")
     if has_pix:
         pb = m["pixel_baseline"]
-        print(f"pixel baseline: false alarm nuisance {pb['false_alarm_nuisance'][0]:.2f}; pred/copy L1 normal "
-              f"{pb['pred_vs_copy_normal']['pred_l1']:.4f}/{pb['pred_vs_copy_normal']['copy_l1']:.4f}")
+        pv = pb["pred_vs_copy_normal"]
+        print(f"pixel baseline: false alarm nuisance {pb['false_alarm_nuisance'][0]:.2f}; L1 on clean normals: learned "
+              f"{pv['pred_l1']:.4f}, copy {pv['copy_l1']:.4f}, phase-aligned copy {pv['aligned_l1']:.4f}")
     for k, v in m["predictor_vs_copy"].items():
         print(f"pred vs copy {k:22s} pred {v['pred_l1']:.4f} copy {v['copy_l1']:.4f} ratio {v['ratio']:.3f}")
     c = m["collapse"]

@@ -219,6 +219,7 @@ def build_models(ckpt: str, placeholder: bool):
     sd = torch.load(ckpt, map_location="cpu")
     ecfg, pcfg = EncoderConfig(**sd["encoder_cfg"]), PredictorConfig(**sd["predictor_cfg"])
     pcfg.condition = tuple(pcfg.condition)
+    pcfg.aligned_copy = sd["predictor_cfg"].get("aligned_copy", False)   # checkpoints from before the aligned path
     enc, pred = Encoder(ecfg), Predictor(pcfg, ecfg)
     enc.load_state_dict(sd["target_encoder"])
     pred.load_state_dict(sd["predictor"])

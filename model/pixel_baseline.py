@@ -127,7 +127,14 @@ def pixel_series_scores(ckpt: str, sets: dict, prep: PrepConfig) -> dict:
         pred = torch.cat([model(xin[i:i + 64], rrp[i:i + 64]) for i in range(0, len(xin), 64)]).reshape(L, K - 1, ecfg.num_tokens, -1)
         pair = (pred - tgt[:, 1:]).abs().mean((-1, -2)).numpy()
         copy = (tgt[:, :-1] - tgt[:, 1:]).abs().mean((-1, -2)).numpy()
-        out[name] = {"pixel_mean": pair.mean(1), "pixel_maxpair": pair.max(1), "_pair": pair, "_copy": copy}
+        # analytic pixel baseline: phase-aligned copy of the context's normalised pixel tubelets (kappa = 3)
+        al = Predictor(PredictorConfig(**{**asdict(pcfg), "out_dim": 0, "aligned_copy": True}), ecfg)
+        ctx_px = tgt[:, :-1].reshape(L * (K - 1), ecfg.num_tokens, -1)
+        n = len(ctx_px)
+        aligned = al.aligned_copy(ctx_px, positions_for(ecfg, 0, n), positions_for(ecfg, ecfg.grid[0], n), rrp)
+        apair = (aligned.reshape(L, K - 1, ecfg.num_tokens, -1) - tgt[:, 1:]).abs().mean((-1, -2)).numpy()
+        out[name] = {"pixel_mean": pair.mean(1), "pixel_maxpair": pair.max(1), "pixel_copy": copy.mean(1),
+                     "pixel_aligned": apair.mean(1), "_pair": pair, "_copy": copy, "_aligned": apair}
     return out
 
 
