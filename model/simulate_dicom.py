@@ -70,7 +70,9 @@ def build_dataset(p, sim: EchoSimulator, frames: np.ndarray, index: int, rgb: bo
     ds.AccessionNumber, ds.StudyID = f"SIM{p.seed:06d}", "1"
     ds.Modality, ds.Manufacturer = "US", "echostream simulator (synthetic, not a patient)"
     ds.SeriesNumber, ds.InstanceNumber = 1, 1
-    ds.ImageType = ["ORIGINAL", "PRIMARY", "CARDIAC"]
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "TTE", "0001"]     # US Image Type value 3/4: exam type, 2D tissue
+    ds.ReferringPhysicianName = ""
+    ds.PatientOrientation = ""
     ds.StudyDescription = "SYNTHETIC ECHO"
     ds.SeriesDescription = "A4C (simulated)"
     ds.BurnedInAnnotation = "YES"
