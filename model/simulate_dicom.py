@@ -72,6 +72,7 @@ def build_dataset(p, sim: EchoSimulator, frames: np.ndarray, index: int, rgb: bo
     ds.SeriesNumber, ds.InstanceNumber = 1, 1
     ds.ImageType = ["ORIGINAL", "PRIMARY", "TTE", "0001"]     # US Image Type value 3/4: exam type, 2D tissue
     ds.ReferringPhysicianName = ""
+    ds.Laterality = ""                # dciodvfy: empty is a warning, absent an error (2C it cannot evaluate)
     ds.PatientOrientation = ""
     ds.StudyDescription = "SYNTHETIC ECHO"
     ds.SeriesDescription = "A4C (simulated)"
