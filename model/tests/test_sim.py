@@ -5,7 +5,8 @@ import numpy as np
 
 import simulate_dicom
 from data import make_loop
-from prep import PrepConfig, _area_matrix, letterbox_geometry, preprocess_frames, read_dicom_loop, resample_indices
+from prep import (PrepConfig, _area_matrix, estimate_rr_s, letterbox_geometry, preprocess_frames, read_dicom_loop,
+                  resample_indices)
 from sim import ALL_KINDS, EchoSimulator, SimConfig, make_params
 
 SHORT = SimConfig(duration_s=2.0)
@@ -45,6 +46,10 @@ def test_dicom_writer_is_deterministic_and_matches_in_memory_prep(tmp_path):
             got = preprocess_frames(frames, times, region)
             mem, meta = make_loop(int(r["seed"]), r["kind"], PrepConfig(), SimConfig(duration_s=2.7))
             assert np.array_equal(got, mem), f"{d}/{r['file']}: DICOM -> prep-1 differs from the in-memory path"
+            if r["kind"] == "normal" and d == "a":   # ingest's fallback when Heart Rate is absent
+                x0, y0, x1, y1 = region
+                rr = estimate_rr_s(frames[:, y0:y1 + 1, x0:x1 + 1], times)
+                assert abs(rr - 60.0 / hr) < 0.1 * 60.0 / hr, f"RR estimate {rr:.3f} s vs tag {60.0 / hr:.3f} s"
 
 
 def test_prep_rules():
