@@ -244,6 +244,7 @@ def evaluate(cfg: EvalConfig):
     # collapse on clean normal eval clips
     pooled = torch.from_numpy(ev["_pooled"][kinds == "normal"].reshape(-1, ecfg.dim))
     coll = collapse_stats(pooled)
+    coll["features"] = collapse_stats(torch.from_numpy(ev["_feats"][kinds == "normal"].reshape(len(pooled), -1)))
     # EF linear probe on loops with a range of EF (normal, reduced-EF, RWMA), 5-fold CV
     efk = np.isin(kinds, ("normal", "reduced-ef", "rwma-hypokinetic", "rwma-akinetic", "rwma-dyskinetic"))
     X1 = ev["_pooled"][efk].mean(1)
@@ -353,7 +354,8 @@ def print_table(m):
     for k, v in m["predictor_vs_copy"].items():
         print(f"pred vs copy {k:22s} pred {v['pred_l1']:.4f} copy {v['copy_l1']:.4f} ratio {v['ratio']:.3f}")
     c = m["collapse"]
-    print(f"collapse (pooled, clean normals): RankMe {c['rankme']:.1f} top-2 PC share {c['top2_var_share']:.2f} "
+    print(f"collapse (pooled, clean normals): RankMe {c['rankme']:.1f} (centred {c['rankme_centered']:.1f}; normative features "
+          f"centred {c['features']['rankme_centered']:.1f}) top-2 PC share {c['top2_var_share']:.2f} "
           f"std min/mean {c['std_min']:.3f}/{c['std_mean']:.3f} mean cos {c['mean_cos']:.3f}")
     e = m["ef_probe_mae"]
     print(f"EF probe MAE (EF points, n={e['n']}): pooled {e['pooled'][0]:.2f} (mean-baseline {e['pooled'][1]:.2f}); "

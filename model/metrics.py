@@ -19,8 +19,10 @@ def collapse_stats(z: torch.Tensor) -> dict:
     centred = z - z.mean(0)
     sc = torch.linalg.svdvals(centred) ** 2
     top2 = float(sc[:2].sum() / sc.sum()) if sc.sum() > 0 else 1.0
-    return {"rankme": rankme, "std_min": float(std.min()), "std_mean": float(std.mean()), "mean_cos": mean_cos,
-            "top2_var_share": top2}
+    pc = sc.sqrt() / sc.sqrt().sum() + 1e-12
+    rank_c = float(torch.exp(-(pc * pc.log()).sum()))
+    return {"rankme": rankme, "rankme_centered": rank_c, "std_min": float(std.min()), "std_mean": float(std.mean()),
+            "mean_cos": mean_cos, "top2_var_share": top2}
 
 
 def auroc(pos: np.ndarray, neg: np.ndarray) -> float:
