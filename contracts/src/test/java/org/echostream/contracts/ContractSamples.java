@@ -21,7 +21,7 @@ public final class ContractSamples {
     }
 
     public static List<SpecificRecordBase> all() {
-        return List.of(study(), instance(), clip(), latents(), surprise(), event(), summary(), deadLetter(), audit(),
+        return List.of(study(), studyStatus(), instance(), clip(), latents(), surprise(), event(), summary(), deadLetter(), audit(),
                 jobCommand(), jobStatus());
     }
 
@@ -40,6 +40,15 @@ public final class ContractSamples {
     public static StudyRecord study() {
         return new StudyRecord(STUDY, "SIM-0001", "Simulated^Patient", "19700101", "O", "ACC-42", "20261121", "101530",
                 "Echo TTE", "Simulated Hospital", T0);
+    }
+
+    public static StudyStatus studyStatus() {
+        return StudyStatus.newBuilder()
+                .setStudyInstanceUid(STUDY).setState(StudyState.FINAL).setVersion(2).setInstancesReceived(12)
+                .setInstancesExpected(12).setSeriesInstanceUids(List.of(SERIES, SERIES + ".9"))
+                .setFinalReason("ANNOUNCED_COUNT_REACHED").setLastInstanceAt(T0).setFinalisedAt(T0.plusSeconds(60))
+                .setUpdatedAt(T0.plusSeconds(61))
+                .build();
     }
 
     public static InstanceRecord instance() {

@@ -17,6 +17,7 @@ import org.echostream.contracts.JobCommand;
 import org.echostream.contracts.JobStatus;
 import org.echostream.contracts.SeriesSummary;
 import org.echostream.contracts.StudyRecord;
+import org.echostream.contracts.StudyStatus;
 
 /**
  * The topic catalogue: every topic echostream uses, in one place. The local admin step creates them,
@@ -37,6 +38,11 @@ public final class Topics {
             "echostream.studies.v1", UID, AvroSerde.of(StudyRecord.class), StudyRecord.class, 3,
             compacted(), true,
             "Study metadata for the worklist, the only topic with patient identifiers; key Study Instance UID.");
+
+    public static final Topic<String, StudyStatus> STUDY_STATUS = new Topic<>(
+            "echostream.study-status.v1", UID, AvroSerde.of(StudyStatus.class), StudyStatus.class, 3,
+            compacted(), false,
+            "Whether each study is complete (PROVISIONAL or FINAL, with a version); key Study Instance UID.");
 
     public static final Topic<String, InstanceRecord> INSTANCES = new Topic<>(
             "echostream.instances.v1", UID, AvroSerde.of(InstanceRecord.class), InstanceRecord.class, 3,
@@ -89,7 +95,7 @@ public final class Topics {
     public static final Topic<String, DeadLetter> DLQ_API = deadLetters("api");
 
     private static final List<Topic<?, ?>> ALL = List.of(
-            STUDIES, INSTANCES, CLIPS, LATENTS, SURPRISE, ANOMALY_EVENTS, SERIES_SUMMARIES,
+            STUDIES, STUDY_STATUS, INSTANCES, CLIPS, LATENTS, SURPRISE, ANOMALY_EVENTS, SERIES_SUMMARIES,
             JOB_COMMANDS, JOB_STATUS, AUDIT, DLQ_INGEST, DLQ_EMBEDDER, DLQ_ANOMALY, DLQ_API);
 
     private Topics() {

@@ -32,7 +32,7 @@ public record ServiceAccess(String service, List<Topic<?, ?>> reads, List<Topic<
     public static final ServiceAccess INGEST = new ServiceAccess("ingest",
             // instances.v1 is the import ledger and job-status.v1 the resume cursor: ingest reads back what it wrote.
             List.of(Topics.JOB_COMMANDS, Topics.INSTANCES, Topics.JOB_STATUS),
-            List.of(Topics.STUDIES, Topics.INSTANCES, Topics.CLIPS, Topics.JOB_STATUS, Topics.DLQ_INGEST),
+            List.of(Topics.STUDIES, Topics.STUDY_STATUS, Topics.INSTANCES, Topics.CLIPS, Topics.JOB_STATUS, Topics.DLQ_INGEST),
             true, false);
 
     /** Step 2: clips in, latents out, consume-transform-produce in one transaction. */
@@ -49,9 +49,10 @@ public record ServiceAccess(String service, List<Topic<?, ?>> reads, List<Topic<
 
     /** Step 4: materialises the read model from the topics, writes audit records and job commands. */
     public static final ServiceAccess API = new ServiceAccess("api",
-            // latents.v1 for "similar studies" (pooled latents); instances.v1 for per-instance verdicts.
-            List.of(Topics.STUDIES, Topics.INSTANCES, Topics.LATENTS, Topics.SURPRISE, Topics.ANOMALY_EVENTS,
-                    Topics.SERIES_SUMMARIES, Topics.JOB_STATUS),
+            // latents.v1 for "similar studies" (pooled latents); instances.v1 for per-instance verdicts;
+            // clips.v1 for the cine loop and keyframes of the cleaned sector.
+            List.of(Topics.STUDIES, Topics.STUDY_STATUS, Topics.INSTANCES, Topics.CLIPS, Topics.LATENTS, Topics.SURPRISE,
+                    Topics.ANOMALY_EVENTS, Topics.SERIES_SUMMARIES, Topics.JOB_STATUS),
             List.of(Topics.AUDIT, Topics.JOB_COMMANDS, Topics.DLQ_API),
             false, false);
 
