@@ -85,13 +85,14 @@ def evaluate(labels: dict, summaries: dict) -> dict:
     per_kind_detection = {k: rate(flags((k,))) for k in ABNORMAL_KINDS if by_kind.get(k)}
     counts = {k: len(v) for k, v in by_kind.items()}
     return {"auroc": rows, "rates": rates, "detection_by_kind": per_kind_detection, "scored": counts,
-            "missing": missing, "model": next(iter(summaries.values()), {}).get("model")}
+            "missing": missing, "model": sorted({(s.get("modelName"), s.get("modelVersion"), s.get("preprocessingVersion"))
+                                                 for s in summaries.values()})}
 
 
 def table(result: dict) -> str:
     out = []
-    model = result.get("model") or {}
-    out.append(f"whole pipeline (ingest -> embedder -> anomaly), model {model.get('name')} {model.get('version')}")
+    models = "; ".join(f"{n} {v} ({p})" for n, v, p in result.get("model") or [])
+    out.append(f"whole pipeline (ingest -> embedder -> anomaly), model {models}")
     out.append("scored series per kind: " + ", ".join(f"{k} {n}" for k, n in sorted(result["scored"].items())))
     if result["missing"]:
         out.append("NOT SCORED (no summary): " + ", ".join(f"{k} {n}" for k, n in sorted(result["missing"].items())))
