@@ -11,6 +11,10 @@ public sealed interface Assessment {
     record Waiting(String reason) implements Assessment {
     }
 
+    /** Complete, but something changed less than the settle window ago: ask again at {@code until}. */
+    record Settling(java.time.Instant until) implements Assessment {
+    }
+
     /** FINAL but nothing to report: no instance of the study was scored. */
     record NothingToReport(String reason) implements Assessment {
     }

@@ -214,7 +214,7 @@ public final class StudyBook {
         }
         Instant quietSince = in.lastChangedAt.plus(settle);
         if (now.isBefore(quietSince)) {
-            return new Assessment.Waiting("settling until " + quietSince);
+            return new Assessment.Settling(quietSince);
         }
         List<SeriesResult> series = new ArrayList<>();
         Instant observedAt = in.status.getFinalisedAt() != null ? in.status.getFinalisedAt() : in.status.getUpdatedAt();
