@@ -82,6 +82,7 @@ public final class DimseTransport implements Transport {
                 contextOf.putIfAbsent(d.sopClassUid(), 2 * contextOf.size() + 1);
             }
             writePdu(out, 0x01, associateRequest(contextOf));
+            out.flush(); // the request must leave the buffer before we wait for the answer
             Pdu reply = readPdu(in);
             if (reply.type() == 0x03) {
                 return rejected(reply.body());
