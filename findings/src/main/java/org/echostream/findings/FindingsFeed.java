@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -25,7 +27,11 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.echostream.contracts.DeadLetter;
+import org.echostream.contracts.kafka.AvroSerde;
 import org.echostream.contracts.kafka.DeadLetters;
+import org.echostream.contracts.kafka.DecodeResult;
+import org.echostream.contracts.kafka.Topics;
 import org.echostream.findings.delivery.Attempt;
 import org.echostream.findings.delivery.Transport;
 import org.echostream.findings.desk.FindingsDesk;
@@ -40,6 +46,10 @@ import org.jboss.logging.Logger;
  * the end offsets the topics had at start does it deliver anything: a restart or a replay never sends a result
  * version again. It commits no offsets. {@code read_committed}: records of aborted transactions never count.
  *
+ * <p>It also reads its own dead-letter topic from the start, so that poison met again while catching up is not
+ * dead-lettered a second time at every restart: refusals found during the catch-up are held until it ends and
+ * written only for records no earlier dead letter names.
+ *
  * <p>One thread reads, decides and sends; a send waits at most for the transport's time-outs. There must be one
  * instance per destination (the transactional id of the delivery log fences a second one).
  */
@@ -49,6 +59,8 @@ class FindingsFeed {
     private static final Logger LOG = Logger.getLogger(FindingsFeed.class);
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final String DEAD_LETTERS = Topics.deadLettersOf("findings").name();
+    private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
 
     private final FindingsDesk desk;
     private final FindingsConfig config;
@@ -59,6 +71,9 @@ class FindingsFeed {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** topic/partition/offset of every input record an earlier run dead-lettered; only needed until caught up. */
+    private final Set<String> deadLettered = new HashSet<>();
+    private final List<DeadLetter> heldDeadLetters = new ArrayList<>();
     private volatile boolean caughtUp;
     private volatile boolean running = true;
     private volatile String failure;
@@ -135,7 +150,7 @@ class FindingsFeed {
                 total += end.getValue() - starts.get(end.getKey());
             }
             LOG.infof("findings: reading %d partitions of %d topics from the start, up to %d records, before delivering anything",
-                    ends.size(), FindingsDesk.TOPICS.size(), total);
+                    ends.size(), FindingsDesk.TOPICS.size() + 1, total);
             Instant started = clock.instant();
             Instant nextProgress = started.plus(config.findings().progressInterval());
             while (running) {
@@ -146,6 +161,7 @@ class FindingsFeed {
                     long behind = behind(ends);
                     toCatchUp = behind;
                     if (behind == 0) {
+                        writeHeldDeadLetters();
                         desk.caughtUp();
                         caughtUp = true;
                         LOG.infof("findings: caught up in %d ms: %d studies, %d earlier deliveries; delivering from now on",
@@ -197,6 +213,10 @@ class FindingsFeed {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
+        if (record.topic().equals(DEAD_LETTERS)) {
+            rememberDeadLetter(record);
+            return;
+        }
         Applied applied;
         try {
             applied = desk.apply(record.topic(), record.key(), record.value());
@@ -208,10 +228,45 @@ class FindingsFeed {
         String outcome = applied instanceof Applied.Stored ? "stored" : applied instanceof Applied.Invalid ? "invalid" : "ignored";
         metrics.counter("echostream.findings.records", "topic", record.topic(), "outcome", outcome).increment();
         if (applied instanceof Applied.Invalid invalid) {
-            LOG.warnf("findings: refused %s-%d@%d: %s %s", record.topic(), record.partition(), record.offset(), invalid.reasonCode(), invalid.reasonDetail());
-            metrics.counter("echostream.findings.dead.letters", "reason", invalid.reasonCode()).increment();
-            log.deadLetter(deadLetters.forRecord(record, invalid.reasonCode(), invalid.reasonDetail()));
+            DeadLetter letter = deadLetters.forRecord(record, invalid.reasonCode(), invalid.reasonDetail());
+            if (caughtUp) {
+                deadLetter(letter);
+            } else {
+                heldDeadLetters.add(letter);
+            }
         }
+    }
+
+    private void deadLetter(DeadLetter letter) {
+        LOG.warnf("findings: refused %s-%d@%d: %s %s", letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset(),
+                letter.getReasonCode(), letter.getReasonDetail());
+        metrics.counter("echostream.findings.dead.letters", "reason", letter.getReasonCode()).increment();
+        log.deadLetter(letter);
+    }
+
+    private void rememberDeadLetter(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() != null && DecodeResult.decode(LETTERS, record.value()) instanceof DecodeResult.Decoded<DeadLetter> decoded
+                && decoded.value().getSourceTopic() != null) {
+            DeadLetter l = decoded.value();
+            deadLettered.add(l.getSourceTopic() + "/" + l.getSourcePartition() + "/" + l.getSourceOffset());
+        }
+    }
+
+    /** The refusals met while catching up, less those an earlier run already dead-lettered. */
+    private void writeHeldDeadLetters() {
+        int known = 0;
+        for (DeadLetter l : heldDeadLetters) {
+            if (deadLettered.contains(l.getSourceTopic() + "/" + l.getSourcePartition() + "/" + l.getSourceOffset())) {
+                known++;
+            } else {
+                deadLetter(l);
+            }
+        }
+        if (known > 0) {
+            LOG.infof("findings: %d refused input records were dead-lettered by an earlier run; not again", known);
+        }
+        heldDeadLetters.clear();
+        deadLettered.clear();
     }
 
     /**
@@ -223,7 +278,9 @@ class FindingsFeed {
         for (int attempt = 1; running; attempt++) {
             try {
                 List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : FindingsDesk.TOPICS) {
+                List<String> topics = new ArrayList<>(FindingsDesk.TOPICS);
+                topics.add(DEAD_LETTERS);
+                for (String topic : topics) {
                     List<PartitionInfo> infos = consumer.partitionsFor(topic, SETUP_TIMEOUT);
                     if (infos == null || infos.isEmpty()) {
                         throw new KafkaException("topic " + topic + " does not exist (yet)");

@@ -160,6 +160,7 @@ class FindingsToOrthancIT {
             produce(bootstrap, echo);
             await(() -> delivered(bootstrap, echo.study).size() == 2, "the second result delivered");
         }
+        assertThat(deadLetters(bootstrap, poisonKey)).as("the poison read again at restart is not dead-lettered again").hasSize(1);
         FindingsDelivery second = delivered(bootstrap, echo.study).get(1);
         assertThat(second.getSrSopInstanceUid()).isNotEqualTo(srV1);
         assertThat(second.getSupersedesSrSopInstanceUid()).isEqualTo(srV1);

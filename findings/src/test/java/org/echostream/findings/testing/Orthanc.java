@@ -28,7 +28,6 @@ public final class Orthanc implements AutoCloseable {
     private final Path dir;
     private final int httpPort;
     private final int dicomPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Orthanc(Process process, Path dir, int httpPort, int dicomPort) {
         this.process = process;
@@ -55,6 +54,7 @@ public final class Orthanc implements AutoCloseable {
                   "DicomPort": %d,
                   "DicomAlwaysAllowStore": true,
                   "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
+                  "KeepAlive": false,
                   "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
                 }
                 """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, AE_TITLE, dicomPort));
@@ -96,7 +96,7 @@ public final class Orthanc implements AutoCloseable {
 
     /** The stored file of one instance, byte for byte. */
     public byte[] file(String sopInstanceUid) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri("/instances/" + orthancId(sopInstanceUid) + "/file")).build(),
+        return http().send(HttpRequest.newBuilder(uri("/instances/" + orthancId(sopInstanceUid) + "/file")).build(),
                 HttpResponse.BodyHandlers.ofByteArray()).body();
     }
 
@@ -106,7 +106,7 @@ public final class Orthanc implements AutoCloseable {
     }
 
     private String orthancId(String sopInstanceUid) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/tools/lookup")).POST(HttpRequest.BodyPublishers.ofString(sopInstanceUid))
+        HttpResponse<String> r = http().send(HttpRequest.newBuilder(uri("/tools/lookup")).POST(HttpRequest.BodyPublishers.ofString(sopInstanceUid))
                 .build(), HttpResponse.BodyHandlers.ofString());
         for (JsonNode hit : JSON.readTree(r.body())) {
             if ("Instance".equals(hit.get("Type").asText())) {
@@ -117,7 +117,7 @@ public final class Orthanc implements AutoCloseable {
     }
 
     private JsonNode post(String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+        HttpResponse<String> r = http().send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
@@ -126,7 +126,15 @@ public final class Orthanc implements AutoCloseable {
     }
 
     private String get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http().send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * A fresh client per request: Orthanc 1.10 drops idle kept-alive connections, and a pooled one then fails
+     * the next request with "header parser received no bytes".
+     */
+    private static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private URI uri(String path) {
