@@ -11,4 +11,4 @@ MVN=.tools/apache-maven-3.9.16/bin/mvn
 # this tree's contracts first: the shared ~/.m2 copy may predate this branch's records
 CP="$ROOT/findings/target/test-classes:$ROOT/findings/target/classes:$ROOT/contracts/target/classes:$(cat findings/target/bench.classpath)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-exec java -Xmx512m -cp "$CP" org.echostream.findings.bench.FindingsBenchmark "$@"
+exec java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" org.echostream.findings.bench.FindingsBenchmark "$@"
