@@ -75,7 +75,7 @@ public final class StowRsTransport implements Transport {
         settings.authorization().get().ifPresent(value -> request.header("Authorization", value));
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = post(request.build());
         } catch (HttpConnectTimeoutException e) {
             return new SendOutcome.Transient("TIMEOUT", describe() + ": no connection within " + settings.connectTimeout().toSeconds() + " s");
         } catch (HttpTimeoutException e) {
@@ -89,6 +89,19 @@ public final class StowRsTransport implements Transport {
             return new SendOutcome.Transient("INTERRUPTED", describe() + ": the service is stopping");
         }
         return judge(response.statusCode(), response.body(), documents);
+    }
+
+    private HttpResponse<byte[]> post(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException | ConnectException e) {
+            throw e;
+        } catch (IOException e) {
+            // A kept-alive connection the server closed while idle fails the next request before any answer (Orthanc
+            // 1.10 does this). The derived SOP Instance UIDs make a second POST harmless: try once more, at once, on
+            // a new connection, rather than wait a whole back-off.
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        }
     }
 
     SendOutcome judge(int status, byte[] body, List<EncodedDocument> documents) {

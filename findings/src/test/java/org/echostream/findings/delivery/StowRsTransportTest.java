@@ -2,6 +2,12 @@ package org.echostream.findings.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,7 +16,7 @@ import java.util.Optional;
 import org.echostream.findings.dicom.EncodedDocument;
 import org.junit.jupiter.api.Test;
 
-/** How a store instances response is judged (the real PACS is in DeliveryToOrthancIT). */
+/** How a store instances response is judged (the real PACS is in FindingsToOrthancIT). */
 class StowRsTransportTest {
 
     private static final StowRsTransport STOW = new StowRsTransport(new StowRsTransport.Settings(URI.create("http://pacs.test/dicom-web"),
@@ -72,5 +78,52 @@ class StowRsTransportTest {
                 .extracting(o -> ((SendOutcome.Refused) o).detail()).asString().doesNotContain("Doe");
         assertThat(STOW.judge(401, new byte[0], DOCS)).isEqualTo(new SendOutcome.Refused("AUTHENTICATION_REFUSED",
                 "http://pacs.test/dicom-web/studies answered HTTP 401: check the destination's credentials (echostream.findings.destination.stow-rs.*)"));
+    }
+
+    @Test
+    void a_connection_dropped_before_any_answer_is_tried_once_more_at_once() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            Thread peer = new Thread(() -> {
+                try {
+                    try (Socket first = server.accept()) {
+                        first.getInputStream().read(new byte[64]); // takes the start of the request, answers nothing
+                    }
+                    try (Socket second = server.accept()) {
+                        readRequest(second.getInputStream());
+                        byte[] body = json("{" + referenced("2.25.1", "2.25.2") + "}");
+                        second.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/dicom+json\r\nContent-Length: " + body.length
+                                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        second.getOutputStream().write(body);
+                        second.getOutputStream().flush();
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            peer.start();
+            StowRsTransport stow = new StowRsTransport(new StowRsTransport.Settings(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/dicom-web"),
+                    Optional::empty, Duration.ofSeconds(5), Duration.ofSeconds(10)));
+
+            SendOutcome outcome = stow.send("2.25.9", DOCS);
+
+            peer.join(10_000);
+            assertThat(outcome).isInstanceOf(SendOutcome.Stored.class);
+        }
+    }
+
+    /** Reads one HTTP request: headers, then Content-Length bytes of body. */
+    private static void readRequest(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+        int at = headers.indexOf("content-length:");
+        int length = Integer.parseInt(headers.substring(at + 15, headers.indexOf('\r', at)).trim());
+        in.readNBytes(length);
     }
 }

@@ -54,7 +54,6 @@ public final class Orthanc implements AutoCloseable {
                   "DicomPort": %d,
                   "DicomAlwaysAllowStore": true,
                   "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
-                  "KeepAlive": false,
                   "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
                 }
                 """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, AE_TITLE, dicomPort));
