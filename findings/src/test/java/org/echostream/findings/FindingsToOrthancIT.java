@@ -13,7 +13,6 @@ import io.smallrye.config.common.MapBackedConfigSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.echostream.contracts.DeadLetter;
 import org.echostream.contracts.DeliveryState;
 import org.echostream.contracts.FindingsDelivery;
@@ -47,6 +35,7 @@ import org.echostream.findings.report.DerivedUids;
 import org.echostream.findings.testing.Dciodvfy;
 import org.echostream.findings.testing.EchoStudy;
 import org.echostream.findings.testing.Orthanc;
+import org.echostream.findings.testing.TopicFixture;
 import org.echostream.kafka.local.LocalKafka;
 import org.echostream.kafka.local.LocalKafkaExtension;
 import org.junit.jupiter.api.Test;
@@ -106,8 +95,8 @@ class FindingsToOrthancIT {
 
         // a poison record first: it is dead-lettered, the study behind it still goes out
         String poisonKey = echo.a4c + ".999";
-        send(bootstrap, Topics.SERIES_SUMMARIES.name(), poisonKey, new byte[] {0x13, 0x37, 0x00, 0x42});
-        produce(bootstrap, echo);
+        TopicFixture.send(bootstrap, Topics.SERIES_SUMMARIES.name(), poisonKey, new byte[] {0x13, 0x37, 0x00, 0x42});
+        TopicFixture.produce(bootstrap, echo);
 
         String srV1;
         String kosV1;
@@ -150,14 +139,14 @@ class FindingsToOrthancIT {
         int recordsBefore = records(bootstrap, echo.study).size();
         try (RunningFeed feed = RunningFeed.start(config, bootstrap, sent)) {
             await(feed.feed::caughtUp, "the restarted feed caught up");
-            produce(bootstrap, echo);
+            TopicFixture.produce(bootstrap, echo);
             Thread.sleep(4_000); // settle (1 s) and several polls: long enough for a wrong resend to happen
             assertThat(sentFor(sent, echo.study)).as("nothing sent again after a restart and a replay").isEmpty();
             assertThat(records(bootstrap, echo.study)).hasSize(recordsBefore);
 
             // a changed result (the A4C score moved) is a new result version: a new SR, naming the first as predecessor
             echo.summaries.set(0, echo.summary(echo.a4c, 0.97, true, 2));
-            produce(bootstrap, echo);
+            TopicFixture.produce(bootstrap, echo);
             await(() -> delivered(bootstrap, echo.study).size() == 2, "the second result delivered");
         }
         assertThat(deadLetters(bootstrap, poisonKey)).as("the poison read again at restart is not dead-lettered again").hasSize(1);
@@ -251,35 +240,8 @@ class FindingsToOrthancIT {
         }
     }
 
-    private static void produce(String bootstrap, EchoStudy echo) {
-        try (KafkaProducer<String, byte[]> p = producer(bootstrap)) {
-            p.send(new ProducerRecord<>(Topics.STUDIES.name(), echo.study, AvroSerde.of(org.echostream.contracts.StudyRecord.class).encode(echo.record)));
-            var instances = AvroSerde.of(org.echostream.contracts.InstanceRecord.class);
-            echo.instances.forEach(i -> p.send(new ProducerRecord<>(Topics.INSTANCES.name(), i.getSopInstanceUid(), instances.encode(i))));
-            var summaries = AvroSerde.of(org.echostream.contracts.SeriesSummary.class);
-            echo.summaries.forEach(s -> p.send(new ProducerRecord<>(Topics.SERIES_SUMMARIES.name(), s.getSeriesInstanceUid(), summaries.encode(s))));
-            var events = AvroSerde.of(org.echostream.contracts.AnomalyEvent.class);
-            echo.events.forEach(e -> p.send(new ProducerRecord<>(Topics.ANOMALY_EVENTS.name(), e.getSeriesInstanceUid(), events.encode(e))));
-            p.send(new ProducerRecord<>(Topics.STUDY_STATUS.name(), echo.study,
-                    AvroSerde.of(org.echostream.contracts.StudyStatus.class).encode(echo.status)));
-            p.flush();
-        }
-    }
-
-    private static void send(String bootstrap, String topic, String key, byte[] value) {
-        try (KafkaProducer<String, byte[]> p = producer(bootstrap)) {
-            p.send(new ProducerRecord<>(topic, key, value));
-            p.flush();
-        }
-    }
-
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
-    }
-
     private static List<FindingsDelivery> records(String bootstrap, String study) {
-        return read(bootstrap, Topics.FINDINGS_DELIVERIES.name(), study).stream().map(DELIVERIES::decode).toList();
+        return TopicFixture.read(bootstrap, Topics.FINDINGS_DELIVERIES.name(), study).stream().map(DELIVERIES::decode).toList();
     }
 
     private static List<FindingsDelivery> delivered(String bootstrap, String study) {
@@ -287,30 +249,8 @@ class FindingsToOrthancIT {
     }
 
     private static List<DeadLetter> deadLetters(String bootstrap, String key) {
-        return read(bootstrap, Topics.deadLettersOf("findings").name(), null).stream().map(LETTERS::decode)
+        return TopicFixture.read(bootstrap, Topics.deadLettersOf("findings").name(), null).stream().map(LETTERS::decode)
                 .filter(l -> key.equals(l.getSourceKey())).collect(Collectors.toList());
-    }
-
-    /** Committed values of a topic, from the start to its current end; only those keyed {@code key} unless null. */
-    private static List<byte[]> read(String bootstrap, String topic, String key) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = c.endOffsets(partitions);
-            List<byte[]> values = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (partitions.stream().anyMatch(p -> c.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (key == null || key.equals(r.key())) {
-                        values.add(r.value());
-                    }
-                }
-            }
-            return values;
-        }
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
