@@ -37,6 +37,11 @@ public final class Orthanc implements AutoCloseable {
     }
 
     public static Orthanc start(Path dir) throws IOException, InterruptedException {
+        return start(dir, "");
+    }
+
+    /** @param moreConfig further top-level JSON members, each followed by a comma (e.g. {@code "DicomCheckCalledAet": true,}) */
+    public static Orthanc start(Path dir, String moreConfig) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int httpPort = freePort();
         int dicomPort = freePort();
@@ -53,10 +58,11 @@ public final class Orthanc implements AutoCloseable {
                   "DicomAet": "%s",
                   "DicomPort": %d,
                   "DicomAlwaysAllowStore": true,
+                  %s
                   "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
                   "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
                 }
-                """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, AE_TITLE, dicomPort));
+                """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, AE_TITLE, dicomPort, moreConfig));
         Process p = new ProcessBuilder("Orthanc", config.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("orthanc.log").toFile()).start();
         Orthanc orthanc = new Orthanc(p, dir, httpPort, dicomPort);
