@@ -43,10 +43,12 @@ class DimseTransportIT {
     }
 
     @Test
-    void stores_both_documents_in_one_association_and_orthanc_holds_them() throws Exception {
+    void stores_both_documents_in_one_association_in_fragments_and_orthanc_holds_them() throws Exception {
         String study = "2.25." + Math.abs(System.nanoTime()) + "5";
         List<EncodedDocument> docs = documents(study);
-        try (Orthanc orthanc = Orthanc.start(dir.resolve("orthanc"))) {
+        assertThat(docs.get(0).part10().length).as("the SR is larger than one PDU").isGreaterThan(2 * 4096);
+        // Orthanc's smallest PDU: each document travels in several P-DATA fragments
+        try (Orthanc orthanc = Orthanc.start(dir.resolve("orthanc"), "\"MaximumPduLength\": 4096,")) {
             SendOutcome outcome = scu(orthanc.dicomPort(), Orthanc.AE_TITLE).send(study, docs);
 
             assertThat(outcome).isInstanceOf(SendOutcome.Stored.class);
