@@ -22,7 +22,7 @@ public final class ContractSamples {
 
     public static List<SpecificRecordBase> all() {
         return List.of(study(), studyStatus(), instance(), clip(), latents(), surprise(), event(), summary(), deadLetter(), audit(),
-                jobCommand(), jobStatus());
+                jobCommand(), jobStatus(), findingsDelivery());
     }
 
     public static ModelRef model() {
@@ -152,6 +152,19 @@ public final class ContractSamples {
                 .setIngested(400).setSkipped(12).setRejected(3).setRejectedByReason(Map.of("NOT_DICOM", 2L, "TRUNCATED_PIXEL_DATA", 1L))
                 .setBytes(123_456_789L).setItemsPerSecond(18.5).setEtaSeconds(31.0).setCursor("file-0415")
                 .setMessage("importing /archive/2020").setStartedAt(T0).setUpdatedAt(T0.plusSeconds(22))
+                .build();
+    }
+
+    public static FindingsDelivery findingsDelivery() {
+        return FindingsDelivery.newBuilder()
+                .setStudyInstanceUid(STUDY).setResultVersion("9f86d081884c7d65").setStudyStatusVersion(2)
+                .setDestination("pacs").setTransport("DIMSE").setState(DeliveryState.RETRYING)
+                .setSrSopInstanceUid("2.25.201966371519378345263393651437151284631")
+                .setKosSopInstanceUid("2.25.127620339839224542093407286637101437185")
+                .setSupersedesSrSopInstanceUid("2.25.330455624536279911488358838385366226123")
+                .setSeriesReported(3).setSeriesFlagged(1).setInstancesReferenced(7).setAttempts(2)
+                .setReasonCode("CONNECTION_FAILED").setReasonDetail("destination pacs (PACS@10.0.0.9:104): connection refused")
+                .setNextAttemptAt(T0.plusSeconds(20)).setUpdatedAt(T0.plusSeconds(10))
                 .build();
     }
 }

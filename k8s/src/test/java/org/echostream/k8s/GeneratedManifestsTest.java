@@ -57,12 +57,14 @@ class GeneratedManifestsTest {
     }
 
     @Test
-    void every_catalogue_topic_has_a_writer_and_only_the_api_reads_patient_data() {
+    void every_catalogue_topic_has_a_writer_and_only_the_api_and_findings_read_patient_data() {
         for (Topic<?, ?> topic : Topics.all()) {
             assertThat(ServiceAccess.all()).as("a service writes %s", topic.name()).anyMatch(s -> s.writes().contains(topic));
             if (topic.patientData()) {
                 assertThat(ServiceAccess.all().stream().filter(s -> s.reads().contains(topic)).map(ServiceAccess::service))
-                        .as("services that may read patient data from %s", topic.name()).containsExactly("api");
+                        .as("services that may read patient data from %s", topic.name())
+                        // findings puts the patient and study module into the SR it sends to the PACS
+                        .containsExactlyInAnyOrder("api", "findings");
             }
         }
     }

@@ -12,6 +12,7 @@ import org.echostream.contracts.Clip;
 import org.echostream.contracts.ClipLatents;
 import org.echostream.contracts.ClipSurprise;
 import org.echostream.contracts.DeadLetter;
+import org.echostream.contracts.FindingsDelivery;
 import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.JobCommand;
 import org.echostream.contracts.JobStatus;
@@ -89,14 +90,20 @@ public final class Topics {
             retained(Duration.ofDays(6 * 366), null), false,
             "Every access to patient data through the API, allowed or denied; key event id.");
 
+    public static final Topic<String, FindingsDelivery> FINDINGS_DELIVERIES = new Topic<>(
+            "echostream.findings-deliveries.v1", UID, AvroSerde.of(FindingsDelivery.class), FindingsDelivery.class, 3,
+            compacted(), false,
+            "Where each study's findings (DICOM SR and KOS) stand at the PACS, per result version; key Study Instance UID.");
+
     public static final Topic<String, DeadLetter> DLQ_INGEST = deadLetters("ingest");
     public static final Topic<String, DeadLetter> DLQ_EMBEDDER = deadLetters("embedder");
     public static final Topic<String, DeadLetter> DLQ_ANOMALY = deadLetters("anomaly");
     public static final Topic<String, DeadLetter> DLQ_API = deadLetters("api");
+    public static final Topic<String, DeadLetter> DLQ_FINDINGS = deadLetters("findings");
 
     private static final List<Topic<?, ?>> ALL = List.of(
             STUDIES, STUDY_STATUS, INSTANCES, CLIPS, LATENTS, SURPRISE, ANOMALY_EVENTS, SERIES_SUMMARIES,
-            JOB_COMMANDS, JOB_STATUS, AUDIT, DLQ_INGEST, DLQ_EMBEDDER, DLQ_ANOMALY, DLQ_API);
+            JOB_COMMANDS, JOB_STATUS, AUDIT, FINDINGS_DELIVERIES, DLQ_INGEST, DLQ_EMBEDDER, DLQ_ANOMALY, DLQ_API, DLQ_FINDINGS);
 
     private Topics() {
     }
@@ -117,6 +124,7 @@ public final class Topics {
             case "embedder" -> DLQ_EMBEDDER;
             case "anomaly" -> DLQ_ANOMALY;
             case "api" -> DLQ_API;
+            case "findings" -> DLQ_FINDINGS;
             default -> throw new IllegalArgumentException("no dead-letter topic for service '" + service + "'");
         };
     }

@@ -17,7 +17,7 @@ import org.echostream.contracts.kafka.Topics;
  * <em>prefix</em>, so a service may suffix it (a second group for job commands, the per-task transactional ids
  * Kafka Streams derives) but can never act under another service's name.
  *
- * @param service        short service name (ingest, embedder, anomaly, api)
+ * @param service        short service name (ingest, embedder, anomaly, api, findings)
  * @param reads          topics the service consumes
  * @param writes         topics the service produces to
  * @param transactional  whether it writes in Kafka transactions (needs the transactional-id ACL)
@@ -56,7 +56,17 @@ public record ServiceAccess(String service, List<Topic<?, ?>> reads, List<Topic<
             List.of(Topics.AUDIT, Topics.JOB_COMMANDS, Topics.DLQ_API),
             false, false);
 
-    private static final List<ServiceAccess> ALL = List.of(INGEST, EMBEDDER, ANOMALY, API);
+    /**
+     * Step 5: findings back to the PACS. Reads studies.v1 (patient and study attributes the SR must carry) and
+     * reads back its own deliveries (the record of what was sent); each delivery state is its own transaction.
+     */
+    public static final ServiceAccess FINDINGS = new ServiceAccess("findings",
+            List.of(Topics.STUDIES, Topics.STUDY_STATUS, Topics.INSTANCES, Topics.ANOMALY_EVENTS, Topics.SERIES_SUMMARIES,
+                    Topics.FINDINGS_DELIVERIES, Topics.DLQ_FINDINGS),
+            List.of(Topics.FINDINGS_DELIVERIES, Topics.DLQ_FINDINGS),
+            true, false);
+
+    private static final List<ServiceAccess> ALL = List.of(INGEST, EMBEDDER, ANOMALY, API, FINDINGS);
 
     public ServiceAccess {
         Objects.requireNonNull(service, "service");
