@@ -178,7 +178,7 @@ def evaluate(cfg: EvalConfig):
     ecfg = enc.cfg
     grid = ecfg.grid
     prep = PrepConfig(size=ecfg.size, frames=ecfg.frames, fps=pred.cfg.fps)
-    sets = {n: build_set(n, *SETS[n], prep=prep) for n in ("train_normal", "calib", "eval")}
+    sets = {n: build_set(n, *SETS[n][:3], prep=prep, twins=SETS[n][3]) for n in ("train_normal", "calib", "eval")}
     if cfg.smoke:
         for n, s in sets.items():
             keep, seen = [], {}
