@@ -227,3 +227,22 @@ def select_rule(calib: dict, val: dict, val_kinds, abnormal, normal, false_alarm
     # ties go to the simpler rule (fewer terms), then to the order of candidate_rules
     ranked.sort(key=lambda t: (-round(t[0], 4), len(t[1].components)))
     return ranked[0][1], ranked
+
+
+# ---------------- reading a calibration.json back (golden files, tests) ----------------
+def rule_from_json(series: dict) -> SeriesRule:
+    comps = []
+    for c, w in zip(series["components"], series.get("weights", [1.0] * len(series["components"]))):
+        m = Measure(c["measure"], c.get("fraction", 0.0))
+        comps.append(Component(m, c["aggregate"], c["mean"], c["std"], w))
+    return SeriesRule(comps, series["combine"], series["threshold"])
+
+
+def normative_from_json(n: dict) -> dict:
+    return {"mean": np.array(n["mean"]), "components": np.array(n["components"]), "eigenvalues": np.array(n["eigenvalues"]),
+            "residual_eigenvalue": float(n["residual_eigenvalue"])}
+
+
+def motion_from_json(m: dict) -> dict:
+    return {"cell_mean": np.array(m["cell_mean"]), "cell_std": np.array(m["cell_std"]),
+            "global_mean": float(m["global_mean"]), "global_std": float(m["global_std"])}
