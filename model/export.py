@@ -46,7 +46,7 @@ class ExportConfig:
     out: str = "model/release"
     calibration: str = ""
     placeholder: bool = False
-    version: str = "0.1.0"
+    version: str = "0.2.0"
     golden_seed: int = 424242
     tolerance: float = 1e-4
 
