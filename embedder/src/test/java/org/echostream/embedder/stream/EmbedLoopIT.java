@@ -142,6 +142,13 @@ class EmbedLoopIT {
                 kafka.readAll(latentsTopic, "read_committed", 20, Duration.ofSeconds(60), Duration.ZERO);
                 // The second instance joins mid-stream: the group rebalances while clips flow.
                 try (RunningLoop b = RunningLoop.start(settings(clipsTopic, latentsTopic, "it-pair-b", group), embedderB, registryB)) {
+                    // Send the second half only once the rebalance gave B partitions: otherwise a fast A may embed
+                    // everything before B joins, and the test would not show two instances sharing the work.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (b.loop().status().assignedPartitions() == 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                    }
+                    assertThat(b.loop().status().assignedPartitions()).as("partitions assigned to B within 60 s").isGreaterThan(0);
                     kafka.send(clipsTopic, second);
                     List<ConsumerRecord<String, byte[]>> out = kafka.readAll(latentsTopic, "read_committed", 240,
                             Duration.ofSeconds(90), Duration.ofSeconds(3));
