@@ -15,7 +15,8 @@ def main(path):
     m = json.load(open(path))
     a = m["auroc"]
     pb = m.get("pixel_baseline")
-    cols = [("surprise_mean", "surprise (mean)"), ("surprise_maxpair", "surprise (max pair)"),
+    cols = [("series_rule", "series rule (0.2.0)")] if "series_rule" in m["auroc"] else []
+    cols += [("surprise_mean", "surprise (mean)"), ("surprise_maxpair", "surprise (max pair)"),
             ("surprise_top10", "surprise (top-10% tokens)"), ("normative", "normative"), ("combined", "combined"),
             ("copy_mean", "latent motion (copy L1)")]
     pcols = [("pixel_mean", "pixel predictor"), ("pixel_aligned", "pixel phase-aligned copy")] if pb else []
@@ -36,6 +37,11 @@ def main(path):
     if pb:
         fa = pb["false_alarm_nuisance"]
         print(f"| pixel predictor (mean) | {pb['threshold']:.4f} | {fa[0]:.2f} [{fa[1]:.2f}, {fa[2]:.2f}] | | |")
+    if "series_rule" in m:
+        r = m["series_rule"]
+        print(f"\nSeries rule: `{r['rule']}`, chosen among {r['candidates']} candidates by validation AUROC {r['validation_auroc']:.3f}; runners-up:")
+        for a, d in r["runners_up"][:5]:
+            print(f"- {a:.3f} `{d}`")
     print()
     print("| kind | predictor L1 | copy L1 | ratio |")
     print("|---|---|---|---|")

@@ -23,37 +23,54 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from prep import PrepConfig, preprocess_frames, resample_indices  # noqa: E402
-from sim import EchoSimulator, SimConfig, make_params  # noqa: E402
+from sim import NUISANCE_KINDS, EchoSimulator, SimConfig, make_params, without_nuisance  # noqa: E402
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
-def make_loop(seed: int, kind: str, prep: PrepConfig = PrepConfig(), sim_cfg: SimConfig = SimConfig()):
+def make_loop(seed: int, kind: str, prep: PrepConfig = PrepConfig(), sim_cfg: SimConfig = SimConfig(), twin: bool = False):
     """One simulated loop -> (frames uint8 [F', S, S] at prep.fps, meta). Renders only the source frames
-    that prep-1's temporal resampling selects, so the result equals DICOM -> prep-1 (see tests)."""
+    that prep-1's temporal resampling selects, so the result equals DICOM -> prep-1 (see tests).
+    twin=True: also the same loop without its nuisance (meta["clean"], None for kinds without one)."""
     p = make_params(seed, kind, sim_cfg)
-    sim = EchoSimulator(p, sim_cfg)
     idx = resample_indices(np.arange(p.n_frames) / p.fps, prep.fps)
-    frames = preprocess_frames(sim.render(idx), None, sim.region, prep, already_resampled=True)
+
+    def render(params):
+        sim = EchoSimulator(params, sim_cfg)
+        return preprocess_frames(sim.render(idx), None, sim.region, prep, already_resampled=True)
+
+    frames = render(p)
     onset = -1 if p.onset_s < 0 else int(round(p.onset_s * prep.fps))
     meta = {"seed": seed, "kind": kind, "hr_bpm": p.hr_bpm, "ef": p.ef, "onset_frame": onset, "fps": p.fps,
             "true_rr": float(np.mean(np.diff(p.beat_times)))}
+    if twin:
+        meta["clean"] = render(without_nuisance(p)) if kind in NUISANCE_KINDS else None
     return frames, meta
 
 
 def _work(args):
-    seed, kind, prep = args
-    return make_loop(seed, kind, prep)
+    seed, kind, prep, twin = args
+    return make_loop(seed, kind, prep, twin=twin)
+
+
+def set_path(name: str, kinds, per_kind: int, seed0: int, prep: PrepConfig) -> str:
+    """Cache file of a set; its size and first seed are in the name, so a changed definition never reads a stale file."""
+    return os.path.join(DATA_DIR, f"{name}_{len(kinds)}x{per_kind}_s{seed0}_{prep.size}_{int(prep.fps)}.npz")
 
 
 def build_set(name: str, kinds, per_kind: int, seed0: int, prep: PrepConfig = PrepConfig(), workers: int = 2,
-              cache: bool = True):
-    """Loops for each kind (seeds seed0..seed0+per_kind-1) -> dict(frames [L, F', S, S] uint8, metas)."""
-    path = os.path.join(DATA_DIR, f"{name}_{prep.size}_{int(prep.fps)}.npz")
+              cache: bool = True, twins: bool = False):
+    """Loops for each kind (seeds seed0..seed0+per_kind-1) -> dict(frames [L, F', S, S] uint8, metas), and with
+    twins=True clean [L, F', S, S]: the nuisance-free twin of each loop (= frames for kinds without a nuisance)."""
+    path = set_path(name, kinds, per_kind, seed0, prep)
     if cache and os.path.exists(path):
         z = np.load(path, allow_pickle=True)
-        return {"frames": z["frames"], "metas": list(z["metas"])}
-    jobs = [(seed0 + i, k, prep) for k in kinds for i in range(per_kind)]
+        out = {"frames": z["frames"], "metas": list(z["metas"])}
+        if twins:
+            assert "clean" in z, f"{path} was built without clean twins; delete it to rebuild"
+            out["clean"] = z["clean"]
+        return out
+    jobs = [(seed0 + i, k, prep, twins) for k in kinds for i in range(per_kind)]
     t0 = time.time()
     if workers > 1:
         with Pool(workers) as pool:
@@ -63,18 +80,23 @@ def build_set(name: str, kinds, per_kind: int, seed0: int, prep: PrepConfig = Pr
     n = min(len(f) for f, _ in res)
     frames = np.stack([f[:n] for f, _ in res])
     metas = [m for _, m in res]
+    extra = {}
+    if twins:
+        extra["clean"] = np.stack([(f if m["clean"] is None else m.pop("clean"))[:n] for f, m in res])
+        for m in metas:
+            m.pop("clean", None)
     print(f"built {name}: {len(jobs)} loops x {n} frames in {time.time() - t0:.0f}s", flush=True)
     if cache:
         os.makedirs(DATA_DIR, exist_ok=True)
-        np.savez(path, frames=frames, metas=np.array(metas, dtype=object))
-    return {"frames": frames, "metas": metas}
+        np.savez(path, frames=frames, metas=np.array(metas, dtype=object), **extra)
+    return {"frames": frames, "metas": metas, **extra}
 
 
 # ---------------- augmentations (acquisition nuisances) on (B, 1, T, H, W) in [0, 1] ----------------
 @dataclass
 class AugConfig:
-    p_ctx: float = 0.6          # probability that a context clip gets a nuisance
-    p_tgt: float = 0.1          # probability for the target clip (kept rare: lesson 2)
+    p_ctx: float = 0.35         # probability that a context clip gets a synthetic nuisance (on top of the simulated ones)
+    p_tgt: float = 0.0          # for the target clip: off, targets are clean twins (lesson 2: target-side noise hurt)
     p_step: float = 0.5         # nuisance switches on mid-clip instead of all along
     gain: float = 0.14          # max |offset| (~8 dB at 55 dB dynamic range)
     atten: float = 0.25         # max extra darkening at full depth
@@ -129,19 +151,39 @@ def augment(x: torch.Tensor, cfg: AugConfig, p: float, g: np.random.Generator) -
 
 
 class ClipSampler:
-    """Random (context clip, next clip, rr) pairs from a set of loops, at random start frames."""
+    """Random (context clip, next clip, rr) pairs from a set of loops, at random start frames. With `clean`
+    (the loops' nuisance-free twins, same shape as frames) `sample_pairs` also returns the clean twins of both clips."""
 
-    def __init__(self, frames: np.ndarray, metas, clip_frames: int, seed: int, rr_noise: float = 0.03):
-        self.frames, self.metas, self.T = frames, metas, clip_frames
+    def __init__(self, frames: np.ndarray, metas, clip_frames: int, seed: int, rr_noise: float = 0.03,
+                 clean: np.ndarray | None = None):
+        assert clean is None or clean.shape == frames.shape, f"clean twins {clean.shape} vs frames {frames.shape}"
+        self.frames, self.metas, self.T, self.clean = frames, metas, clip_frames, clean
         self.g = np.random.default_rng(seed)
         self.rr = np.array([60.0 / m["hr_bpm"] for m in metas], np.float32)
         self.rr_noise = rr_noise
 
-    def sample(self, batch: int):
+    def _draw(self, batch: int):
         L, F = self.frames.shape[:2]
         li = self.g.integers(L, size=batch)
         st = self.g.integers(0, F - 2 * self.T + 1, size=batch)
-        seg = np.stack([self.frames[l, s:s + 2 * self.T] for l, s in zip(li, st)])   # (B, 2T, S, S)
-        x = torch.from_numpy(seg.astype(np.float32) / 255.0)[:, None]               # (B, 1, 2T, S, S)
         rr = self.rr[li] * (1 + self.rr_noise * self.g.standard_normal(batch)).astype(np.float32)
-        return x[:, :, :self.T], x[:, :, self.T:], torch.from_numpy(rr)[:, None]
+        return li, st, torch.from_numpy(rr)[:, None]
+
+    def _clips(self, arr, li, st):
+        seg = np.stack([arr[l, s:s + 2 * self.T] for l, s in zip(li, st)])        # (B, 2T, S, S)
+        x = torch.from_numpy(seg.astype(np.float32) / 255.0)[:, None]            # (B, 1, 2T, S, S)
+        return x[:, :, :self.T], x[:, :, self.T:]
+
+    def sample(self, batch: int):
+        li, st, rr = self._draw(batch)
+        ctx, nxt = self._clips(self.frames, li, st)
+        return ctx, nxt, rr
+
+    def sample_pairs(self, batch: int):
+        """-> ctx, nxt (as acquired), ctx_clean, nxt_clean (their nuisance-free twins), rr."""
+        li, st, rr = self._draw(batch)
+        ctx, nxt = self._clips(self.frames, li, st)
+        if self.clean is None:
+            return ctx, nxt, ctx, nxt, rr
+        ctx_c, nxt_c = self._clips(self.clean, li, st)
+        return ctx, nxt, ctx_c, nxt_c, rr

@@ -3,8 +3,10 @@ Evaluate a checkpoint on held-out simulated loops and write the calibration file
 
   /usr/bin/python3 model/evaluate.py --ckpt model/runs/default/ckpt.pt [--pixel-ckpt model/runs/pixel/ckpt.pt]
 
-Sets (model/build_data.py): train normals (normative statistics), calibration normals + nuisance-only normals
-(thresholds), eval set (all kinds, 30 loops each by default). Series = one loop = 4 clips = 3 (clip k, clip k+1) pairs.
+Sets (model/build_data.py): training normals, clean and nuisance-only (normative model and motion statistics),
+calibration normals + nuisance-only normals (z-statistics and threshold of the series rule), validation split (all
+kinds: the series rule is CHOSEN here, scoring.select_rule), eval split (all kinds, 30 loops each: REPORTED here,
+never tuned on). Series = one loop = 4 clips = 3 (clip k, clip k+1) pairs.
 Prints a table and writes <run>/metrics.json and <run>/calibration.json.
 """
 from __future__ import annotations
@@ -31,6 +33,7 @@ from metrics import auroc_ci, collapse_stats, rate_ci, ridge_cv_mae  # noqa: E40
 from model import (LN_EPS, Encoder, EncoderConfig, Predictor, PredictorConfig, ln, pooled_embedding,  # noqa: E402
                    positions_for)
 from prep import PrepConfig, clips_from_frames  # noqa: E402
+import scoring  # noqa: E402
 from sim import ABNORMAL_KINDS, NUISANCE_KINDS  # noqa: E402
 
 QUANTILES = (0.5, 0.9, 0.95, 0.99, 0.995, 0.999)
@@ -42,7 +45,8 @@ class EvalConfig:
     pixel_ckpt: str = ""
     out: str = ""
     normative_k: int = 16            # principal components kept by the normative score
-    normative_train_loops: int = 150
+    normative_train_loops: int = 150   # clean training normals; all training nuisance-only normals are added
+    rule_max_terms: int = 3
     topk_frac: float = 0.1
     target_false_alarm: float = 0.05
     n_boot: int = 1000
@@ -178,7 +182,7 @@ def evaluate(cfg: EvalConfig):
     ecfg = enc.cfg
     grid = ecfg.grid
     prep = PrepConfig(size=ecfg.size, frames=ecfg.frames, fps=pred.cfg.fps)
-    sets = {n: build_set(n, *SETS[n], prep=prep) for n in ("train_normal", "calib", "eval")}
+    sets = {n: build_set(n, *SETS[n][:3], prep=prep) for n in ("train_normal", "train_nuisance", "calib", "val", "eval")}
     if cfg.smoke:
         for n, s in sets.items():
             keep, seen = [], {}
@@ -188,23 +192,35 @@ def evaluate(cfg: EvalConfig):
                     keep.append(i)
             sets[n] = {"frames": s["frames"][keep], "metas": [s["metas"][i] for i in keep]}
         cfg.n_boot, cfg.phase_loops, cfg.normative_k = 20, 2, 4
-    # normative statistics from training normals
-    tr = sets["train_normal"]
+    # normative model and motion statistics from training normals: clean and nuisance-only (normal hearts acquired
+    # differently, so that a gain step or a shadow is part of "normal" for these scores too)
+    tr, tn = sets["train_normal"], sets["train_nuisance"]
     n_tr = min(cfg.normative_train_loops, len(tr["metas"]))
-    tok_tr, _ = loop_tokens(enc, pred, tr["frames"][:n_tr], tr["metas"][:n_tr], prep)
+    tok_tr = torch.cat([loop_tokens(enc, pred, tr["frames"][:n_tr], tr["metas"][:n_tr], prep)[0],
+                        loop_tokens(enc, pred, tn["frames"], tn["metas"], prep)[0]])
     feats_tr = normative_features(tok_tr, grid).reshape(-1, ecfg.dim + grid[1] * grid[2]).numpy()
     nm = fit_normative(feats_tr, cfg.normative_k)
-    res = {}
-    for name in ("calib", "eval"):
+    ms = scoring.fit_motion(scoring.normative_features(tok_tr, grid, "motion").reshape(-1, grid[1] * grid[2]).numpy())
+    res, meas = {}, {}
+    for name in ("calib", "val", "eval"):
         s = sets[name]
         tok, pr = loop_tokens(enc, pred, s["frames"], s["metas"], prep)
         sc = series_scores(tok, pr, grid, nm, cfg.topk_frac)
+        meas[name] = scoring.clip_measures(tok, pr, grid, nm, "pooled+motion", ms=ms)
         sc["kind"] = np.array([m["kind"] for m in s["metas"]])
         sc["ef"] = np.array([m["ef"] for m in s["metas"]])
         sc["_pooled"] = pooled_embedding(tok.reshape(-1, *tok.shape[2:])).reshape(tok.shape[0], tok.shape[1], -1).numpy()
         res[name] = sc
     print(f"encoded sets in {time.time() - t0:.0f}s", flush=True)
     cal, ev = res["calib"], res["eval"]
+    # the series rule: chosen on the validation split, calibrated on the calibration normals, reported on eval
+    rule, ranked = scoring.select_rule(meas["calib"], meas["val"], res["val"]["kind"], ABNORMAL_KINDS,
+                                       ("normal",) + NUISANCE_KINDS, cfg.target_false_alarm, cfg.rule_max_terms)
+    print(f"series rule (validation AUROC {ranked[0][0]:.3f} of {len(ranked)} candidates): {rule.describe()}", flush=True)
+    for sc, name in ((cal, "calib"), (ev, "eval")):
+        sc["series_rule"] = rule.score(meas[name])
+        for c in rule.components:
+            sc[c.name] = c.series_value(meas[name])
     # combination: z-scores against the calibration normals (normal + nuisance-only)
     zstats = {k: (float(cal[k].mean()), float(cal[k].std() + 1e-9)) for k in ("surprise_mean", "normative", "surprise_maxpair")}
     for sc in (cal, ev):
@@ -213,8 +229,10 @@ def evaluate(cfg: EvalConfig):
         sc["combined_max"] = np.maximum(z("surprise_maxpair"), z("normative"))
     thr = {k: float(np.quantile(cal[k], 1 - cfg.target_false_alarm)) for k in
            ("surprise_mean", "surprise_maxpair", "normative", "combined", "combined_max")}
+    thr["series_rule"] = rule.threshold
 
-    score_names = ["surprise_mean", "surprise_maxpair", "surprise_top10", "normative", "combined", "combined_max", "copy_mean"]
+    score_names = (["series_rule", "surprise_mean", "surprise_maxpair", "surprise_top10", "normative", "combined", "combined_max",
+                    "copy_mean"] + [c.name for c in rule.components if c.name not in ("surprise_mean",)])
     kinds = ev["kind"]
     neg = np.isin(kinds, ("normal",) + NUISANCE_KINDS)
     pos = np.isin(kinds, ABNORMAL_KINDS)
@@ -256,7 +274,10 @@ def evaluate(cfg: EvalConfig):
                            prep, cfg.phase_loops)
     metrics = {"ckpt": cfg.ckpt, "auroc": table, "operating": op, "predictor_vs_copy": pvc, "collapse": coll,
                "ef_probe_mae": ef_probe, "phase_sensitivity": ph, "n_eval": {k: int((kinds == k).sum()) for k in np.unique(kinds)},
-               "training": sd.get("summary", {})}
+               "training": sd.get("summary", {}),
+               "series_rule": {"rule": rule.describe(), "validation_auroc": ranked[0][0], "candidates": len(ranked),
+                               "runners_up": [[round(a, 4), r.describe()] for a, r in ranked[1:11]],
+                               "validation_loops": {k: int((res["val"]["kind"] == k).sum()) for k in np.unique(res["val"]["kind"])}}}
     if cfg.pixel_ckpt:
         from pixel_baseline import pixel_series_scores
         pix = pixel_series_scores(cfg.pixel_ckpt, sets, prep)
@@ -278,7 +299,7 @@ def evaluate(cfg: EvalConfig):
                                                              "copy_l1": float(pev["_copy"][kinds == "normal"].mean()),
                                                              "aligned_l1": float(pev["_aligned"][kinds == "normal"].mean())},
                                      "training": pix.get("summary", {})}
-    calib = make_calibration(cal, nm, zstats, thr, cfg, ecfg)
+    calib = make_calibration(cal, nm, ms, rule, cfg, ecfg, n_fit=int(tok_tr.shape[0]), n_candidates=len(ranked))
     out = cfg.out or os.path.dirname(cfg.ckpt)
     with open(os.path.join(out, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=1)
@@ -289,9 +310,16 @@ def evaluate(cfg: EvalConfig):
     return metrics, calib
 
 
-def make_calibration(cal, nm, zstats, thr, cfg, ecfg) -> dict:
+def make_calibration(cal, nm, ms, rule, cfg, ecfg, n_fit: int, n_candidates: int) -> dict:
     tg, hg, wg = ecfg.grid
     r = lambda a: [round(float(v), 6) for v in np.asarray(a).ravel()]
+    series = rule.to_json()
+    series.update({"quantiles": quantiles(cal["series_rule"]),
+                   "chosen_for": f"{cfg.target_false_alarm:.0%} false alarms on the calibration normals (clean + nuisance-only), series level",
+                   "chosen_on": "series AUROC on the validation split (all kinds; never the eval split), "
+                                f"among {n_candidates} "
+                                "candidate rules (scoring.candidate_rules)",
+                   "measures": scoring.MEASURES})
     return {
         "calibrationSet": "held-out simulated normal loops + nuisance-only normal loops (gain, attenuation, shadow, shift)",
         "loops": int(len(cal["kind"])), "kinds": {k: int((cal["kind"] == k).sum()) for k in np.unique(cal["kind"])},
@@ -306,21 +334,18 @@ def make_calibration(cal, nm, zstats, thr, cfg, ecfg) -> dict:
                         f"m[r*{wg}+c] = mean_d std_t LN(tokens)[t,r,c,d] (population std over the {tg} time slots; token n = t*{hg * wg}+r*{wg}+c), {hg * wg} floats",
             "score": "c = f - mean; p = components @ c; d2 = sum_i p_i^2/eigenvalues_i + (|c|^2 - sum_i p_i^2)/residual_eigenvalue; "
                      "score = sqrt(d2 / len(f)) per clip",
+            "fitted_on": f"{n_fit} training normal loops (clean + nuisance-only), all their clips",
             "mean": r(nm["mean"]), "components": [r(v) for v in nm["components"]], "eigenvalues": r(nm["eigenvalues"]),
             "residual_eigenvalue": float(nm["residual_eigenvalue"]),
             "per_clip": {"quantiles": quantiles(cal["_norm_clip"]), "mean": float(cal["_norm_clip"].mean()), "std": float(cal["_norm_clip"].std())},
         },
-        "series": {
-            "surprise": {"rule": "mean over the series' clip pairs of S_k", "mean": zstats["surprise_mean"][0], "std": zstats["surprise_mean"][1],
-                         "quantiles": quantiles(cal["surprise_mean"])},
-            "normative": {"rule": "mean over the series' clips of the normative score", "mean": zstats["normative"][0], "std": zstats["normative"][1],
-                          "quantiles": quantiles(cal["normative"])},
-            "combined": {"rule": "(surprise - surprise.mean)/surprise.std + (normative - normative.mean)/normative.std",
-                         "quantiles": quantiles(cal["combined"])},
-            "operating": {"score": "combined", "threshold": thr["combined"], "alarm": "combined > threshold",
-                          "chosen_for": f"{cfg.target_false_alarm:.0%} false alarms on the calibration normals (clean + nuisance-only), series level",
-                          "surprise_only_threshold": thr["surprise_mean"], "normative_only_threshold": thr["normative"]},
+        "motion": {
+            "map": f"m[r*{wg}+c] = mean_d std_t LN(tokens)[t,r,c,d] (the normative features' motion map, {hg * wg} floats)",
+            "fitted_on": f"{n_fit} training normal loops (clean + nuisance-only), all their clips",
+            "cell_mean": r(ms["cell_mean"]), "cell_std": r(ms["cell_std"]),
+            "global_mean": float(ms["global_mean"]), "global_std": float(ms["global_std"]),
         },
+        "series": series,
     }
 
 
@@ -331,7 +356,7 @@ def fmt(ci):
 
 def print_table(m):
     t = m["auroc"]
-    cols = ["surprise_mean", "surprise_maxpair", "surprise_top10", "normative", "combined", "copy_mean"]
+    cols = ["series_rule", "surprise_mean", "surprise_top10", "normative", "combined", "copy_mean"]
     has_pix = "pixel_baseline" in m
     pcols = ["pixel_mean", "pixel_aligned"] if has_pix else []
     hdr = f"{'kind':22s}" + "".join(f"{c:>20s}" for c in cols + pcols)
@@ -342,6 +367,7 @@ def print_table(m):
             line += f"{fmt(m['pixel_baseline']['auroc'][c][k]):>20s}"
         print(line)
     print("(nuisance rows: AUROC of nuisance-only vs clean normal; 0.5 = no extra score)")
+    print(f"series_rule = {m['series_rule']['rule']} (validation AUROC {m['series_rule']['validation_auroc']:.3f})")
     for s, o in m["operating"].items():
         fa = o["false_alarm_nuisance"]
         print(f"operating {s:16s} thr {o['threshold']:.4f}  false alarm nuisance {fa[0]:.2f} [{fa[1]:.2f},{fa[2]:.2f}]  "

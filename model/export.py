@@ -46,7 +46,7 @@ class ExportConfig:
     out: str = "model/release"
     calibration: str = ""
     placeholder: bool = False
-    version: str = "0.1.0"
+    version: str = "0.2.0"
     golden_seed: int = 424242
     tolerance: float = 1e-4
 
@@ -211,6 +211,45 @@ def write_golden(enc: Encoder, pred: Predictor, out_dir: str, seed: int, tol: fl
     return meta
 
 
+GOLDEN_SERIES = (("normal", 500_001), ("nuisance-shadow", 500_002), ("reduced-ef", 500_003))
+
+
+def write_series_golden(enc: Encoder, pred: Predictor, calib: dict, out_dir: str) -> dict:
+    """A few simulated series (one loop each, K clips): observed tokens [L, K, N, D], predictions for clips 1..K-1
+    [L, K-1, N, D], and what scoring.py computes from them with this calibration (per-clip measures, component
+    aggregates, series score), for the anomaly service's parity test."""
+    import scoring
+    from data import make_loop
+    from evaluate import loop_tokens
+    ecfg = enc.cfg
+    prep = PrepConfig(size=ecfg.size, frames=ecfg.frames, fps=pred.cfg.fps)
+    loops = [make_loop(seed, kind, prep) for kind, seed in GOLDEN_SERIES]
+    n = min(len(f) for f, _ in loops)
+    tok, pr = loop_tokens(enc, pred, np.stack([f[:n] for f, _ in loops]), [m for _, m in loops], prep)
+    rule = scoring.rule_from_json(calib["series"])
+    nm = scoring.normative_from_json(calib["normative"]) if "normative" in calib else None
+    ms = scoring.motion_from_json(calib["motion"]) if "motion" in calib else None
+    fractions = tuple(c.measure.fraction for c in rule.components if c.measure.name == "surprise_top")
+    meas = scoring.clip_measures(tok, pr, ecfg.grid, nm, "pooled+motion", fractions=fractions, ms=ms)
+    score, z = rule.score(meas), rule.z(meas)
+    gdir = os.path.join(out_dir, "golden")
+    tok.numpy().astype("<f4").tofile(os.path.join(gdir, "series_tokens.f32"))
+    pr.numpy().astype("<f4").tofile(os.path.join(gdir, "series_predicted.f32"))
+    series = {"description": "Series-rule parity: score every series from its tokens with calibration.json and compare.",
+              "tokens": {"file": "series_tokens.f32", "shape": list(tok.shape), "dtype": "float32"},
+              "predicted": {"file": "series_predicted.f32", "shape": list(pr.shape), "dtype": "float32",
+                            "pairs": "predicted[l, k] is the prediction for clip k+1 of loop l, made from clip k"},
+              "rule": rule.describe(), "tolerance_max_abs": 1e-3,
+              "series": [{"kind": kind, "seed": seed,
+                          "measures": {k: [float(x) for x in v[i]] for k, v in meas.items() if not k.startswith("_")},
+                          "components": {c.name: float(c.series_value(meas)[i]) for c in rule.components},
+                          "z": [float(x) for x in z[i]], "score": float(score[i]), "flagged": bool(score[i] > rule.threshold)}
+                         for i, (kind, seed) in enumerate(GOLDEN_SERIES)]}
+    with open(os.path.join(gdir, "series.json"), "w") as f:
+        json.dump(series, f, indent=1)
+    return series
+
+
 def build_models(ckpt: str, placeholder: bool):
     if placeholder:
         torch.manual_seed(0)
@@ -302,6 +341,9 @@ def main(argv=None):
     with open(os.path.join(cfg.out, "calibration.json"), "w") as f:
         json.dump(calib, f, indent=1)
     write_golden(enc, pred, cfg.out, cfg.golden_seed, cfg.tolerance)
+    if "components" in calib.get("series", {}):
+        gs = write_series_golden(enc, pred, calib, cfg.out)
+        print("series golden:", ", ".join(f"{s['kind']} {s['score']:.3f}" for s in gs["series"]))
     summary = dict(summary)
     summary["checks"] = checks
     prep = PrepConfig(size=enc.cfg.size, frames=enc.cfg.frames, fps=pred.cfg.fps)

@@ -2,10 +2,11 @@
 Pixel-space next-clip predictor baseline (the "blurry" baseline), same encoder/predictor sizes as the JEPA
 model but the predictor outputs the next clip's normalised pixels per tubelet (tt*P*P values per token).
 
-  /usr/bin/python3 model/pixel_baseline.py --out model/runs/pixel --time-budget-min 15
+  /usr/bin/python3 model/pixel_baseline.py --out model/runs/pixel              # fixed step budget, seeds fixed
 
 Series score = mean over clip pairs of mean |predicted - observed| normalised pixels (same normalisation as the
-encoder's input: sector mask, per-frame-row mean removal, per-clip scale). Same context augmentation as JEPA.
+encoder's input: sector mask, per-frame-row mean removal, per-clip scale). Same training data as JEPA (normal +
+nuisance-only normal loops, clean twins as targets) and the same context augmentation.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import AugConfig, ClipSampler, augment, build_set  # noqa: E402
+from data import AugConfig, ClipSampler, augment  # noqa: E402
 from model import Encoder, EncoderConfig, Predictor, PredictorConfig, normalize_clip, positions_for, size_factory  # noqa: E402
 from prep import PrepConfig, clips_from_frames  # noqa: E402
 
@@ -35,13 +36,13 @@ from prep import PrepConfig, clips_from_frames  # noqa: E402
 class PixelConfig:
     size: str = "tiny"
     out: str = "model/runs/pixel"
-    steps: int = 100_000
+    steps: int = 2500                 # the budget (~25 min on a quiet 2-core machine)
     batch: int = 16
     lr: float = 6e-4
     min_lr: float = 2e-5
     warmup: int = 60
     weight_decay: float = 0.05
-    time_budget_min: float = 20.0
+    nuisance_loops: int = 60
     seed: int = 0
     threads: int = 2
     aug: AugConfig = field(default_factory=AugConfig)
@@ -68,25 +69,24 @@ def train_pixel(cfg: PixelConfig):
     g = np.random.default_rng(cfg.seed)
     ecfg, pcfg = size_factory(cfg.size)
     prep = PrepConfig(size=ecfg.size, frames=ecfg.frames, fps=pcfg.fps)
-    data = build_set("train_normal", ["normal"], 300, 0, prep)
-    sampler = ClipSampler(data["frames"], data["metas"], ecfg.frames, cfg.seed)
+    from train import TrainConfig, training_set
+    data = training_set(TrainConfig(nuisance_loops=cfg.nuisance_loops), prep)
+    sampler = ClipSampler(data["frames"], data["metas"], ecfg.frames, cfg.seed, clean=data.get("clean"))
     model = PixelModel(ecfg, pcfg)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.95))
     os.makedirs(cfg.out, exist_ok=True)
     t0, hist, step = time.time(), [], 0
     for step in range(cfg.steps):
-        prog = step / max(1, cfg.steps - 1)
-        if cfg.time_budget_min:
-            prog = max(prog, (time.time() - t0) / 60 / cfg.time_budget_min)
+        prog = step / max(1, cfg.steps - 1)                                  # schedules follow steps only
         lr = cfg.lr * min(1.0, (step + 1) / cfg.warmup)
         if step >= cfg.warmup:
             lr = cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * min(1.0, prog)))
         for gr in opt.param_groups:
             gr["lr"] = lr
-        ctx, nxt, rr = sampler.sample(cfg.batch)
+        ctx, _, ctx_clean, nxt_clean, rr = sampler.sample_pairs(cfg.batch)
         ctx_aug = augment(ctx, cfg.aug, cfg.aug.p_ctx, g)
         with torch.no_grad():
-            tgt, cp = model.target(nxt), model.target(ctx)
+            tgt, cp = model.target(nxt_clean), model.target(ctx_clean)
         loss = (model(ctx_aug, rr) - tgt).abs().mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -96,9 +96,7 @@ def train_pixel(cfg: PixelConfig):
         if step % 25 == 0:
             w = np.array(hist[-25:])
             print(f"pixel step {step} loss {w[:, 0].mean():.4f} copy {w[:, 1].mean():.4f} {(time.time() - t0) / 60:.1f}min", flush=True)
-        if prog >= 1.0:
-            break
-    summary = {"steps": step + 1, "minutes": round((time.time() - t0) / 60, 1), "final_loss": float(np.mean([h[0] for h in hist[-50:]])),
+    summary = {"steps": step + 1, "batch": cfg.batch, "seed": cfg.seed, "minutes": round((time.time() - t0) / 60, 1), "final_loss": float(np.mean([h[0] for h in hist[-50:]])),
                "final_copy": float(np.mean([h[1] for h in hist[-50:]]))}
     torch.save({"model": model.state_dict(), "encoder_cfg": asdict(ecfg), "predictor_cfg": asdict(pcfg), "cfg": asdict(cfg),
                 "summary": summary}, os.path.join(cfg.out, "ckpt.pt"))
@@ -142,9 +140,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=PixelConfig.out)
     ap.add_argument("--steps", type=int, default=PixelConfig.steps)
-    ap.add_argument("--time-budget-min", type=float, default=PixelConfig.time_budget_min)
     a = ap.parse_args(argv)
-    train_pixel(PixelConfig(out=a.out, steps=a.steps, time_budget_min=a.time_budget_min))
+    train_pixel(PixelConfig(out=a.out, steps=a.steps))
 
 
 if __name__ == "__main__":

@@ -214,6 +214,14 @@ def make_params(seed: int, kind: str, cfg: SimConfig = SimConfig()) -> StudyPara
     return p
 
 
+def without_nuisance(p: StudyParams) -> StudyParams:
+    """The same study (heart, speckle, noise: every random draw) acquired without its nuisance: the clean twin
+    of a nuisance-only loop, used to teach the encoder that the nuisance is not part of the heart."""
+    q = StudyParams(**asdict(p))
+    q.nz_gain_db, q.nz_atten_db_cm, q.nz_shadow, q.nz_shift_px = 0.0, 0.0, (), (0.0, 0.0)
+    return q
+
+
 def _smooth_field(r: np.random.Generator, shape, sigma_px: float) -> np.ndarray:
     """Low-frequency random field (unit std) via FFT filtering."""
     n = r.standard_normal(shape)

@@ -58,7 +58,17 @@ def test_committed_release_meets_contract():
     if not man.get("placeholder"):
         for q in ("0.5", "0.9", "0.95", "0.99", "0.995", "0.999"):
             assert q in cal["surprise"]["per_clip"]["quantiles"] and q in cal["surprise"]["per_token"]["quantiles"]
-        assert cal["series"]["operating"]["threshold"] is not None
+        series = cal["series"]
+        assert series["threshold"] is not None and series["combine"] in ("max", "sum") and series["components"]
+        # golden series: the stored per-clip measures give the stored scores under the release's own rule
+        import numpy as np
+        import scoring
+        rule = scoring.rule_from_json(series)
+        gold = json.load(open(os.path.join(RELEASE, "golden", "series.json")))
+        assert gold["rule"] == rule.describe()
+        for s in gold["series"]:
+            meas = {k: np.array([v]) for k, v in s["measures"].items()}
+            assert abs(rule.score(meas)[0] - s["score"]) < 1e-6, s["kind"]
 
 
 def test_export_tiny_random_model_meets_contract(tmp_path):

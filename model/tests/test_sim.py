@@ -7,7 +7,7 @@ import simulate_dicom
 from data import make_loop
 from prep import (PrepConfig, _area_matrix, estimate_rr_s, letterbox_geometry, preprocess_frames, read_dicom_loop,
                   resample_indices)
-from sim import ALL_KINDS, EchoSimulator, SimConfig, make_params
+from sim import ALL_KINDS, EchoSimulator, SimConfig, make_params, without_nuisance
 
 SHORT = SimConfig(duration_s=2.0)
 
@@ -59,3 +59,19 @@ def test_prep_rules():
     t = np.arange(10) / 30.0
     idx = resample_indices(t, 12.0)
     assert list(idx) == [0, 2, 5, 7], idx       # 1/12 s = 2.5 source frames: ties go to the earlier frame
+
+
+def test_clean_twin_is_the_same_heart_without_the_nuisance():
+    prep = PrepConfig(size=32)
+    for k in ("nuisance-gain", "nuisance-shadow"):
+        f, meta = make_loop(21, k, prep, SHORT, twin=True)
+        clean = meta["clean"]
+        assert clean.shape == f.shape and not np.array_equal(clean, f), f"{k}: the twin must lack the nuisance"
+        p = make_params(21, k, SHORT)
+        assert without_nuisance(p).hr_bpm == p.hr_bpm and without_nuisance(p).ef == p.ef
+        # before a mid-loop nuisance switches on, the twin equals the loop frame for frame
+        if not p.nz_from_start and p.onset_s > 0.5:
+            n0 = int(p.onset_s * prep.fps) - 1
+            assert np.array_equal(clean[:n0], f[:n0]), f"{k}: twin differs before the nuisance starts"
+    _, meta = make_loop(21, "normal", prep, SHORT, twin=True)
+    assert meta["clean"] is None

@@ -103,7 +103,10 @@ public final class CalibrationLoader {
         }
 
         Optional<NormativeModel> normative = normative(field(root, "normative"), release, lnEps, thresholdQuantile, source, notes);
-        Optional<SeriesRule> seriesRule = seriesRule(field(root, "series"), normative.isPresent(), source, notes);
+        JsonNode series = field(root, "series");
+        Optional<SeriesRule> seriesRule = series.has("components")
+                ? generalRule(series, field(root, "motion"), normative.isPresent(), source, notes)
+                : seriesRule(series, normative.isPresent(), source, notes);
         return new ModelCalibration.Calibrated(release, lnEps, clipScale, tokenScale, normative, seriesRule, notes);
     }
 
@@ -175,6 +178,70 @@ public final class CalibrationLoader {
         }
         notes.add(source + ": no usable series rule (series.operating.score = " + name + ", with series.surprise mean/std)" + fallback);
         return Optional.empty();
+    }
+
+    /**
+     * The general rule ({@code series.components}, {@code combine}, {@code weights}, {@code threshold}); see
+     * {@link SeriesRule.General}. A component this service cannot compute (unknown measure or aggregate, normative
+     * or motion statistics missing) makes the whole rule unusable: a partial rule would not match its threshold.
+     */
+    private static Optional<SeriesRule> generalRule(JsonNode series, JsonNode motionNode, boolean normative, String source,
+                                                    List<String> notes) {
+        String fallback = "; the series score falls back to the robust mean of clip scores (docs/anomaly.md), flagged by events"
+                + " or echostream.scoring.series-threshold";
+        try {
+            JsonNode list = field(series, "components");
+            JsonNode weights = field(series, "weights");
+            List<SeriesRule.General.Component> components = new ArrayList<>();
+            OptionalDouble topFraction = OptionalDouble.empty();
+            boolean needsMotion = false;
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode c = list.get(i);
+                String measureName = text(field(c, "measure"));
+                SeriesMeasure measure = SeriesMeasure.byKey(measureName == null ? "" : measureName).orElseThrow(() ->
+                        new IllegalArgumentException("series.components[" + c + "] names measure '" + measureName
+                                + "', which this service does not compute"));
+                String aggregate = text(field(c, "aggregate"));
+                if (!"mean".equals(aggregate) && !"max".equals(aggregate)) {
+                    throw new IllegalArgumentException("series component " + text(field(c, "name")) + ": aggregate '" + aggregate
+                            + "' is neither 'mean' nor 'max'");
+                }
+                if (measure == SeriesMeasure.SURPRISE_TOP) {
+                    double f = number(field(c, "fraction")).orElseThrow(() ->
+                            new IllegalArgumentException("series component surprise_top without a fraction"));
+                    if (!(f > 0 && f <= 1) || topFraction.isPresent() && topFraction.getAsDouble() != f) {
+                        throw new IllegalArgumentException("surprise_top fraction " + f + " must be in (0, 1] and the same in every component");
+                    }
+                    topFraction = OptionalDouble.of(f);
+                }
+                if (measure == SeriesMeasure.NORMATIVE && !normative) {
+                    throw new IllegalArgumentException("a component uses the normative distance but the normative model is unusable");
+                }
+                needsMotion |= measure == SeriesMeasure.MOTION_DEFICIT_REGIONAL || measure == SeriesMeasure.MOTION_DEFICIT_GLOBAL;
+                double weight = weights.isArray() && weights.size() > i && weights.get(i).isNumber() ? weights.get(i).doubleValue() : 1.0;
+                String name = text(field(c, "name"));
+                components.add(new SeriesRule.General.Component(name == null ? measure.key() + "_" + aggregate : name, measure,
+                        "max".equals(aggregate), number(field(c, "mean")).orElseThrow(() -> new IllegalArgumentException(
+                        "series component " + name + " has no mean")), number(field(c, "std")).orElse(Double.NaN), weight));
+            }
+            String combine = text(field(series, "combine"));
+            if (!"max".equals(combine) && !"sum".equals(combine)) {
+                throw new IllegalArgumentException("series.combine is '" + combine + "', neither 'max' nor 'sum'");
+            }
+            Optional<MotionNorms> motion = Optional.empty();
+            if (needsMotion) {
+                motion = Optional.of(new MotionNorms(vector(field(motionNode, "cell_mean", "cellMean"), "motion.cell_mean"),
+                        vector(field(motionNode, "cell_std", "cellStd"), "motion.cell_std"),
+                        number(field(motionNode, "global_mean", "globalMean")).orElseThrow(() ->
+                                new IllegalArgumentException("motion.global_mean is missing")),
+                        number(field(motionNode, "global_std", "globalStd")).orElse(Double.NaN)));
+            }
+            return Optional.of(new SeriesRule.General(components, "max".equals(combine) ? SeriesRule.General.Combine.MAX
+                    : SeriesRule.General.Combine.SUM, number(field(series, "threshold")), topFraction, motion));
+        } catch (IllegalArgumentException e) {
+            notes.add(source + ": series rule unusable (" + e.getMessage() + ")" + fallback);
+            return Optional.empty();
+        }
     }
 
     private static Optional<double[]> meanAndStd(JsonNode node) {

@@ -1,6 +1,7 @@
 package org.echostream.anomaly.series;
 
 import java.util.TreeMap;
+import org.echostream.anomaly.scoring.MeasureTally;
 
 /**
  * Everything the tracker keeps about one series between clips: its loops and the running aggregates of
@@ -37,6 +38,8 @@ public final class SeriesState {
     double sumCappedNormative;
     double maxCappedNormative = Double.NEGATIVE_INFINITY;
     int eventCount;
+    /** The per-clip measures of the release's general series rule (absent from states written before it: empty). */
+    MeasureTally measures = new MeasureTally();
 
     /** sopInstanceUid -> loop. */
     TreeMap<String, LoopState> loops = new TreeMap<>();

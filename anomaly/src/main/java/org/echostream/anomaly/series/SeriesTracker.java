@@ -8,8 +8,10 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import org.echostream.anomaly.scoring.ModelCalibration;
 import org.echostream.anomaly.scoring.ModelRelease;
+import org.echostream.anomaly.scoring.NormativeFeatures;
 import org.echostream.anomaly.scoring.NormativeModel;
 import org.echostream.anomaly.scoring.RegionLocator;
+import org.echostream.anomaly.scoring.SeriesMeasure;
 import org.echostream.anomaly.scoring.SeriesRule;
 import org.echostream.anomaly.scoring.Surprise;
 import org.echostream.contracts.AnomalyEvent;
@@ -45,6 +47,8 @@ public final class SeriesTracker {
     private final RegionLocator locator;
     private final SeriesRule seriesRule;
     private final OptionalDouble seriesThreshold;
+    /** The release's general rule, when it ships one: then the tracker tallies the per-clip measures it reads. */
+    private final Optional<SeriesRule.General> general;
     private final int slots;
     private final int rows;
     private final int cols;
@@ -57,6 +61,7 @@ public final class SeriesTracker {
         this.seriesRule = calibration.seriesRule().orElse(new SeriesRule.RobustClipScores(settings.normativeWeight()));
         this.seriesThreshold = settings.seriesThresholdOverride().isPresent()
                 ? settings.seriesThresholdOverride() : seriesRule.threshold();
+        this.general = seriesRule instanceof SeriesRule.General g ? Optional.of(g) : Optional.empty();
         this.slots = release.tokenGrid().get(0);
         this.rows = release.tokenGrid().get(1);
         this.cols = release.tokenGrid().get(2);
@@ -108,6 +113,12 @@ public final class SeriesTracker {
             state.sumNormativeScore += score;
             state.sumCappedNormative += capped;
             state.maxCappedNormative = Math.max(state.maxCappedNormative, capped);
+            state.measures.add(SeriesMeasure.NORMATIVE, distance);
+        });
+        general.flatMap(SeriesRule.General::motion).ifPresent(norms -> {
+            double[] motion = motionMap(clip);
+            state.measures.add(SeriesMeasure.MOTION_DEFICIT_REGIONAL, norms.regional(motion));
+            state.measures.add(SeriesMeasure.MOTION_DEFICIT_GLOBAL, norms.global(motion));
         });
 
         Step step = new Step();
@@ -274,6 +285,9 @@ public final class SeriesTracker {
         state.sumCappedScore += capped;
         state.maxCappedScore = Math.max(state.maxCappedScore, capped);
         state.peakScore = Math.max(state.peakScore, score);
+        state.measures.add(SeriesMeasure.SURPRISE_MEAN, surprise.clip());
+        general.flatMap(g -> g.topFraction().isPresent() ? Optional.of(g.topFraction().getAsDouble()) : Optional.empty())
+                .ifPresent(fraction -> state.measures.add(SeriesMeasure.SURPRISE_TOP, SeriesMeasure.topMean(surprise.perToken(), fraction)));
 
         ScoredClip scored = new ScoredClip(ref.getClipIndex(), ref.getFirstFrame(), ref.getFrameCount(), ref.getStartSeconds(),
                 ref.getEndSeconds(), score, spatialMap(surprise.perToken()));
@@ -282,6 +296,14 @@ public final class SeriesTracker {
         } else {
             step.late++;
         }
+    }
+
+    /** The clip's latent motion map m (the motion part of the normative features). */
+    private double[] motionMap(ClipLatents clip) {
+        float[] tokens = TokenCodec.decode(clip.getObservedTokens(), clip.getTokenEncoding(),
+                release.tokensPerClip() * release.latentDim());
+        double[] features = NormativeFeatures.POOLED_AND_MOTION.of(tokens, release.tokenGrid(), release.latentDim(), calibration.lnEps());
+        return java.util.Arrays.copyOfRange(features, release.latentDim(), features.length);
     }
 
     private double[] normativeFeatures(NormativeModel model, ClipLatents clip) {
@@ -409,7 +431,7 @@ public final class SeriesTracker {
                 state.scoredClips == 0 ? 0 : state.sumSurprise / state.scoredClips,
                 robustMean(state.sumCappedScore, state.maxCappedScore, state.scoredClips),
                 state.normativeClips, state.normativeClips == 0 ? 0 : state.sumNormative / state.normativeClips,
-                robustMean(state.sumCappedNormative, state.maxCappedNormative, state.normativeClips));
+                robustMean(state.sumCappedNormative, state.maxCappedNormative, state.normativeClips), state.measures);
         double anomalyScore = seriesRule.score(figures);
         // "combined > threshold" is the release's alarm (docs/onnx-contract.md of the model release).
         boolean flagged = state.eventCount > 0

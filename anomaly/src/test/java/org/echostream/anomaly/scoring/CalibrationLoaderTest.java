@@ -165,6 +165,56 @@ class CalibrationLoaderTest {
                 .isInstanceOf(InvalidModelException.class).hasMessageContaining("top 10%");
     }
 
+    @Test
+    void reads_the_general_series_rule_with_its_components_and_motion_statistics() throws IOException {
+        ObjectNode file = SyntheticRelease.calibration();
+        int cells = SyntheticLatents.GRID.get(1) * SyntheticLatents.GRID.get(2);
+        ObjectNode motion = file.putObject("motion");
+        motion.set("cell_mean", array("[" + "0.5, ".repeat(cells - 1) + "0.5]"));
+        motion.set("cell_std", array("[" + "0.1, ".repeat(cells - 1) + "0.1]"));
+        motion.put("global_mean", 0.5).put("global_std", 0.05);
+        file.set("series", json("""
+                {"components": [
+                   {"name": "surprise_top20_mean", "measure": "surprise_top", "fraction": 0.2, "aggregate": "mean", "mean": 0.3, "std": 0.02},
+                   {"name": "motion_deficit_regional_max", "measure": "motion_deficit_regional", "aggregate": "max", "mean": 1.0, "std": 0.5},
+                   {"name": "normative_mean", "measure": "normative", "aggregate": "mean", "mean": 0.9, "std": 0.1}],
+                 "combine": "sum", "weights": [1.0, 2.0, 1.0], "threshold": 2.4, "rule": "sum(...)", "alarm": "score > threshold",
+                 "unknown_key_later": {"ignored": true}}
+                """));
+        ModelCalibration.Calibrated calibration = calibrated(file);
+
+        SeriesRule.General rule = (SeriesRule.General) calibration.seriesRule().orElseThrow();
+        assertThat(rule.combine()).isEqualTo(SeriesRule.General.Combine.SUM);
+        assertThat(rule.threshold()).hasValue(2.4);
+        assertThat(rule.topFraction()).hasValue(0.2);
+        assertThat(rule.measures()).containsExactlyInAnyOrder(SeriesMeasure.SURPRISE_TOP, SeriesMeasure.MOTION_DEFICIT_REGIONAL,
+                SeriesMeasure.NORMATIVE);
+        assertThat(rule.components().get(1)).isEqualTo(new SeriesRule.General.Component("motion_deficit_regional_max",
+                SeriesMeasure.MOTION_DEFICIT_REGIONAL, true, 1.0, 0.5, 2.0));
+        assertThat(rule.motion()).hasValueSatisfying(m -> assertThat(m.globalStd()).isEqualTo(0.05));
+        assertThat(calibration.notes()).isEmpty();
+    }
+
+    @Test
+    void a_general_rule_with_a_measure_this_service_cannot_compute_is_turned_off_with_a_note() throws IOException {
+        ObjectNode file = SyntheticRelease.calibration();
+        file.set("series", json("""
+                {"components": [{"name": "x", "measure": "optical_flow", "aggregate": "mean", "mean": 0.3, "std": 0.02}],
+                 "combine": "max", "threshold": 2.0}
+                """));
+        ModelCalibration.Calibrated unknown = calibrated(file);
+        assertThat(unknown.seriesRule()).isEmpty();
+        assertThat(unknown.notes()).anySatisfy(n -> assertThat(n).contains("optical_flow").contains("falls back"));
+
+        file.set("series", json("""
+                {"components": [{"name": "m", "measure": "motion_deficit_global", "aggregate": "mean", "mean": 0.0, "std": 1.0}],
+                 "combine": "max", "threshold": 2.0}
+                """));
+        ModelCalibration.Calibrated noMotion = calibrated(file);
+        assertThat(noMotion.seriesRule()).as("motion measures need calibration.json motion").isEmpty();
+        assertThat(noMotion.notes()).anySatisfy(n -> assertThat(n).contains("motion.cell_mean"));
+    }
+
     private ModelCalibration.Calibrated calibrated(ObjectNode file) {
         ModelCalibration calibration = CalibrationLoader.load(SyntheticRelease.write(dir, file), 0.99);
         assertThat(calibration).isInstanceOf(ModelCalibration.Calibrated.class);

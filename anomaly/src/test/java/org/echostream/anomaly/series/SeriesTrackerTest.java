@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.echostream.anomaly.scoring.CalibrationLoader;
 import org.echostream.anomaly.scoring.ModelCalibration;
 import org.echostream.anomaly.scoring.NormativeModel;
+import org.echostream.anomaly.scoring.MotionNorms;
+import org.echostream.anomaly.scoring.NormativeFeatures;
+import org.echostream.anomaly.scoring.SeriesMeasure;
 import org.echostream.anomaly.scoring.SeriesRule;
 import org.echostream.contracts.tensor.TokenCodec;
 import org.echostream.anomaly.testing.MapTensorBuffer;
@@ -190,6 +193,52 @@ class SeriesTrackerTest {
         assertThat(events()).as("one surprising clip is no event").isEmpty();
         assertThat(spiked.getAnomalyScore()).as("but it moves the release's mean-based series score").isGreaterThan(rule.threshold().getAsDouble());
         assertThat(spiked.getFlagged()).isTrue();
+    }
+
+    @Test
+    void with_a_general_series_rule_the_tracker_tallies_its_measures_through_the_codec_and_scores_the_rule() throws Exception {
+        ObjectNode file = SyntheticRelease.calibration();
+        int cells = SyntheticLatents.GRID.get(1) * SyntheticLatents.GRID.get(2);
+        ObjectNode motion = file.putObject("motion");
+        motion.putArray("cell_mean").addAll(java.util.Collections.nCopies(cells, new com.fasterxml.jackson.databind.node.DoubleNode(0.9)));
+        motion.putArray("cell_std").addAll(java.util.Collections.nCopies(cells, new com.fasterxml.jackson.databind.node.DoubleNode(0.1)));
+        motion.put("global_mean", 0.9).put("global_std", 0.05);
+        file.set("series", new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"components": [
+                   {"name": "surprise_top10_max", "measure": "surprise_top", "fraction": 0.1, "aggregate": "max", "mean": 0.3, "std": 0.05},
+                   {"name": "motion_deficit_regional_max", "measure": "motion_deficit_regional", "aggregate": "max", "mean": 0.0, "std": 1.0},
+                   {"name": "motion_deficit_global_mean", "measure": "motion_deficit_global", "aggregate": "mean", "mean": 0.0, "std": 2.0}],
+                 "combine": "sum", "weights": [1.0, 1.0, 0.5], "threshold": 1e9}
+                """));
+        calibration = (ModelCalibration.Calibrated) CalibrationLoader.load(SyntheticRelease.write(tmp.resolve("general"), file), 0.99);
+        tracker = new SeriesTracker(settings(4), calibration);
+        SeriesRule.General rule = (SeriesRule.General) calibration.seriesRule().orElseThrow();
+        List<ClipLatents> clips = SyntheticLatents.loop(SERIES, SOP, 5, 31).surprising(2).build();
+        serialiseBetweenClips = true;
+        feed(clips);
+
+        double topMax = emitted.stream().filter(e -> e instanceof Emission.ClipScored)
+                .mapToDouble(e -> {
+                    List<Float> t = ((Emission.ClipScored) e).value().getTokenSurprise();
+                    float[] a = new float[t.size()];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = t.get(i);
+                    }
+                    return SeriesMeasure.topMean(a, 0.1);
+                }).max().orElseThrow();
+        double regionalMax = Double.NEGATIVE_INFINITY;
+        double globalSum = 0;
+        MotionNorms norms = rule.motion().orElseThrow();
+        for (ClipLatents c : clips) {
+            double[] f = NormativeFeatures.POOLED_AND_MOTION.of(TokenCodec.decode(c.getObservedTokens(), c.getTokenEncoding(),
+                    SyntheticLatents.TOKENS * SyntheticLatents.DIM), SyntheticLatents.GRID, SyntheticLatents.DIM, calibration.lnEps());
+            double[] m = java.util.Arrays.copyOfRange(f, SyntheticLatents.DIM, f.length);
+            regionalMax = Math.max(regionalMax, norms.regional(m));
+            globalSum += norms.global(m);
+        }
+        double expected = (topMax - 0.3) / 0.05 + regionalMax + 0.5 * (globalSum / clips.size()) / 2.0;
+        assertThat(lastSummary().getAnomalyScore()).isCloseTo(expected, within(1e-9));
+        assertThat(lastSummary().getFlagged()).isFalse();
     }
 
     private void feed(List<ClipLatents> clips) {
