@@ -280,6 +280,24 @@ class ApiEndpointsIT {
     }
 
     @Test
+    void an_admin_submits_a_backfill_whose_query_lands_in_the_job_command_and_a_bad_query_gets_400() throws InterruptedException {
+        Call submit = call("admin", "POST", "/api/v1/jobs", given().contentType("application/json")
+                .body("{\"kind\":\"BACKFILL\",\"parameters\":{\"node\":\"hospital\",\"studyDateFrom\":\"2024-01-01\",\"studyDateTo\":\"2024-01-31\"}}"));
+        assertThat(submit.response().statusCode()).isEqualTo(202);
+        String jobId = submit.response().jsonPath().getString("jobId");
+        JobCommand command = AuditLog.await(Topics.JOB_COMMANDS, c -> c.getJobId().equals(jobId), "job command " + jobId);
+        assertThat(command.getKind()).isEqualTo("BACKFILL");
+        assertThat(command.getParameters()).containsEntry("node", "hospital").containsEntry("studyDateFrom", "2024-01-01")
+                .containsEntry("studyDateTo", "2024-01-31");
+        audited(submit, AuditOutcome.ALLOWED, "admin", "job", null);
+
+        Call bad = call("admin", "POST", "/api/v1/jobs",
+                given().contentType("application/json").body("{\"kind\":\"BACKFILL\",\"parameters\":{\"node\":\"hospital\"}}"));
+        assertThat(bad.response().statusCode()).isEqualTo(400);
+        assertThat(bad.response().jsonPath().getString("error")).contains("would pull the whole archive");
+    }
+
+    @Test
     void an_import_with_a_relative_path_is_refused_with_the_reason_and_nothing_is_submitted() {
         Call call = call("admin", "POST", "/api/v1/jobs",
                 given().contentType("application/json").body("{\"kind\":\"IMPORT_FOLDER\",\"paths\":[\"archive/../etc\"]}"));

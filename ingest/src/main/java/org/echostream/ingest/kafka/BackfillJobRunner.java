@@ -55,6 +55,14 @@ public final class BackfillJobRunner {
     }
 
     public Backfill.Summary run(JobCommand command, BooleanSupplier cancelled) throws InterruptedException {
+        return run(command, cancelled, p -> { });
+    }
+
+    /**
+     * @param watcher also told of every progress (the command line draws it)
+     * @return the summary, or null when the job was refused before it started (its FAILED status says why) or had already ended
+     */
+    public Backfill.Summary run(JobCommand command, BooleanSupplier cancelled, Backfill.Listener watcher) throws InterruptedException {
         String jobId = command.getJobId();
         Instant started = clock.instant();
         BackfillParameters query;
@@ -87,7 +95,10 @@ public final class BackfillJobRunner {
         Backfill backfill = new Backfill(node, connections.factory(node), ingestor.ledger(), ingestor.studies(), clock, throttle, settings,
                 Throttle.THREAD_SLEEP, status::deadLetter);
         ProgressPublisher progress = new ProgressPublisher(jobId, firstStarted);
-        Backfill.Summary summary = backfill.run(jobId, query, new Backfill.Resume(cursor), progress::onProgress, cancelled);
+        Backfill.Summary summary = backfill.run(jobId, query, new Backfill.Resume(cursor), p -> {
+            progress.onProgress(p);
+            watcher.onProgress(p);
+        }, cancelled);
         String message = summary.message() + String.format(" [%d retrieval requests, %d throttled]", summary.requests(), summary.throttleWaits());
         status.publish(JobStatusPublisher.status(jobId, JobStatusPublisher.stateOf(summary.ending()), summary.progress(), message, firstStarted,
                 clock.instant()));

@@ -50,7 +50,7 @@ public record StowResponse(int httpStatus, List<Stored> stored, List<Failed> fai
         return new StowResponse(httpStatus, List.of(), List.of(), error);
     }
 
-    /** The response body as DICOM JSON (application/dicom+json); the reason in words rides in ErrorComment-like text fields of our own. */
+    /** The response body as DICOM JSON (application/dicom+json); each failed item also carries its reason in words as Error Comment (0000,0902). */
     public Map<String, Object> dicomJson() {
         Map<String, Object> out = new LinkedHashMap<>();
         if (!failed.isEmpty()) {
@@ -60,6 +60,8 @@ public record StowResponse(int httpStatus, List<Stored> stored, List<Failed> fai
                 item.put("00081150", uid(f.sopClassUid()));
                 item.put("00081155", uid(f.sopInstanceUid()));
                 item.put("00081197", Map.of("vr", "US", "Value", List.of(f.reason())));
+                // Error Comment: the reason in words, so the sender's operator can act on it without our logs
+                item.put("00000902", Map.of("vr", "LO", "Value", List.of(f.why())));
                 items.add(item);
             }
             out.put("00081198", Map.of("vr", "SQ", "Value", items));
