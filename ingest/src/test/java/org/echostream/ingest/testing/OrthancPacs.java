@@ -27,7 +27,8 @@ public final class OrthancPacs implements AutoCloseable {
     public final int httpPort;
     public final int dicomPort;
     private final Path dir;
-    private final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1 only: Orthanc's embedded server does not take the h2c upgrade the JDK client offers by default
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private OrthancPacs(Process process, int httpPort, int dicomPort, Path dir) {
         this.process = process;
@@ -104,6 +105,15 @@ public final class OrthancPacs implements AutoCloseable {
     }
 
     private HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
+        try {
+            return sendOnce(method, path, body);
+        } catch (IOException e) {
+            // a kept-alive connection Orthanc closed meanwhile: one fresh try
+            return sendOnce(method, path, body);
+        }
+    }
+
+    private HttpResponse<String> sendOnce(String method, String path, HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
         String basic = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Basic " + basic).method(method, body).build(), HttpResponse.BodyHandlers.ofString());
