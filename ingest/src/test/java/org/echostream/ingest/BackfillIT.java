@@ -86,6 +86,12 @@ class BackfillIT {
         Files.writeString(secret, OrthancPacs.PASSWORD + "\n");
         props.put("echostream.pacs.nodes.hospital-web.password-file", secret.toString());
         props.put("echostream.pacs.retry-backoff", "200ms");
+        // the same PACS under a cap: one association, one instance a second, one instance per C-MOVE
+        props.put("echostream.pacs.nodes.hospital-capped.ae-title", OrthancPacs.AE);
+        props.put("echostream.pacs.nodes.hospital-capped.host", "127.0.0.1");
+        props.put("echostream.pacs.nodes.hospital-capped.port", String.valueOf(orthanc.dicomPort));
+        props.put("echostream.pacs.nodes.hospital-capped.max-associations", "1");
+        props.put("echostream.pacs.nodes.hospital-capped.instances-per-second", "1");
         service = PackagedIngest.serve(bootstrap, dir, props);
         orthanc.registerModality("echostream", "ECHOSTREAM", service.scpPort);
     }
@@ -197,6 +203,46 @@ class BackfillIT {
         assertThat(recordsOf(study)).hasSize(2);
     }
 
+    @Test
+    @Order(7)
+    void a_job_killed_mid_way_resumes_after_the_restart_without_duplicates_and_honours_the_caps() throws Exception {
+        List<String> studies = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            studies.add(study("PAT-F", "2019010" + (i + 1), 2));
+        }
+        Set<String> sops = studies.stream().flatMap(s -> STUDIES.get(s).stream()).collect(Collectors.toSet());
+        String jobId = submit(Map.of(BackfillParameters.NODE, "hospital-capped", BackfillParameters.PATIENT_IDS, "PAT-F"));
+        JobStatus midway = await(jobId, s -> s.getStudiesDone() != null && s.getStudiesDone() >= 2 && s.getCursor() != null, Duration.ofSeconds(120));
+        service.kill();
+        assertThat(midway.getState()).isEqualTo(JobState.RUNNING);
+        assertThat(records(sops).size()).as("killed before the end").isLessThan(12);
+
+        service = PackagedIngest.serve(bootstrap, dir, props);
+        orthanc.registerModality("echostream", "ECHOSTREAM", service.scpPort);
+        JobStatus last = await(jobId, s -> s.getState() != JobState.RUNNING && s.getState() != JobState.QUEUED, Duration.ofSeconds(150));
+
+        assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(last.getStudiesDone()).isEqualTo(6L);
+        assertThat(last.getIngested() + last.getSkipped()).isEqualTo(12);
+        List<InstanceRecord> records = records(sops);
+        assertThat(records).hasSize(12);
+        assertThat(records.stream().map(InstanceRecord::getSopInstanceUid).collect(Collectors.toSet())).isEqualTo(sops);
+        assertThat(service.logText()).contains("resuming after");
+        // one instance a second over 12 instances: the limiter made requests wait; one association at a time
+        java.util.regex.Matcher throttled = java.util.regex.Pattern.compile("(\\d+) retrieval requests, (\\d+) throttled").matcher(last.getMessage());
+        assertThat(throttled.find()).as(last.getMessage()).isTrue();
+        assertThat(Long.parseLong(throttled.group(2))).isPositive();
+        assertThat(metric("echostream_ingest_scp_associations_peak")).isEqualTo(1.0);
+    }
+
+    private static double metric(String name) throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + service.httpPort + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name));
+    }
+
     /** A study of synthetic echo loops in Orthanc; returns its Study Instance UID. */
     private static String study(String patientId, String date, int instances) throws Exception {
         String studyUid = "2.25." + new java.math.BigInteger(UUID.randomUUID().toString().replace("-", ""), 16);
@@ -225,6 +271,23 @@ class BackfillIT {
     }
 
     private static JobStatus runJob(Map<String, String> parameters) throws Exception {
+        String jobId = submit(parameters);
+        return await(jobId, s -> s.getState() != JobState.RUNNING && s.getState() != JobState.QUEUED, Duration.ofSeconds(150));
+    }
+
+    private static JobStatus await(String jobId, java.util.function.Predicate<JobStatus> until, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            var statuses = TopicReader.<JobStatus>read(bootstrap, Topics.JOB_STATUS, r -> jobId.equals(r.key()));
+            if (!statuses.isEmpty() && until.test(statuses.get(statuses.size() - 1).value())) {
+                return statuses.get(statuses.size() - 1).value();
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("job " + jobId + " did not get there in " + within + "; service log:\n" + service.logText());
+    }
+
+    private static String submit(Map<String, String> parameters) throws Exception {
         String jobId = "backfill-" + UUID.randomUUID();
         byte[] value = Topics.JOB_COMMANDS.valueSerde().serializer().serialize(Topics.JOB_COMMANDS.name(),
                 new JobCommand(jobId, BackfillParameters.KIND, List.of(), parameters, "tester", Instant.now()));
@@ -233,18 +296,7 @@ class BackfillIT {
                 ByteArraySerializer.class))) {
             producer.send(new ProducerRecord<>(Topics.JOB_COMMANDS.name(), jobId, value)).get(30, TimeUnit.SECONDS);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-        while (System.nanoTime() < deadline) {
-            var statuses = TopicReader.<JobStatus>read(bootstrap, Topics.JOB_STATUS, r -> jobId.equals(r.key()));
-            if (!statuses.isEmpty()) {
-                JobStatus last = statuses.get(statuses.size() - 1).value();
-                if (last.getState() != JobState.RUNNING && last.getState() != JobState.QUEUED) {
-                    return last;
-                }
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("job " + jobId + " did not finish in 150 s; service log:\n" + service.logText());
+        return jobId;
     }
 
     private static StudyStatus awaitStudyStatus(String study, StudyState state) throws Exception {

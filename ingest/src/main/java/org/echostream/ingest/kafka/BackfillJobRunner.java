@@ -100,6 +100,14 @@ public final class BackfillJobRunner {
             watcher.onProgress(p);
         }, cancelled);
         String message = summary.message() + String.format(" [%d retrieval requests, %d throttled]", summary.requests(), summary.throttleWaits());
+        if (summary.ending() == Backfill.Ending.CANCELLED) {
+            // The only canceller is the service stopping: the job stays RUNNING with its cursor, and its command (not
+            // committed) runs again at the next start and resumes; CANCELLED would make that start skip it.
+            String line = "stopped with the service after " + summary.progress().tally().studiesDone() + " studies; resumes when ingest starts again";
+            status.publish(JobStatusPublisher.status(jobId, JobState.RUNNING, summary.progress(), line, firstStarted, clock.instant()));
+            LOG.info("job {}: {}", jobId, line);
+            return summary;
+        }
         status.publish(JobStatusPublisher.status(jobId, JobStatusPublisher.stateOf(summary.ending()), summary.progress(), message, firstStarted,
                 clock.instant()));
         LOG.info("job {}: {} ({})", jobId, summary.ending(), message);
