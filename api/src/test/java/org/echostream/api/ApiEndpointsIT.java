@@ -136,6 +136,9 @@ class ApiEndpointsIT {
         assertThat(call.response().jsonPath().getList("series.seriesInstanceUid"))
                 .containsExactlyInAnyOrder(FLAGGED_SERIES, EchoFixtures.CALM_SERIES_OF_FLAGGED_STUDY);
         assertThat(call.response().jsonPath().getBoolean("flagged")).isTrue();
+        assertThat(call.response().jsonPath().getString("completeness.state")).isEqualTo("FINAL");
+        assertThat(get("clinician", "/api/v1/studies/" + EchoFixtures.PENDING_STUDY).response().jsonPath().getString("completeness.state"))
+                .isEqualTo("PROVISIONAL");
         audited(call, AuditOutcome.ALLOWED, "clinician", "study", FLAGGED_STUDY);
         deniedWithoutPatientData(get(null, "/api/v1/studies/" + FLAGGED_STUDY), 401, "anonymous", "study", FLAGGED_STUDY);
         Call missing = get("clinician", "/api/v1/studies/1.2.3.999");
