@@ -32,6 +32,11 @@ public final class DicomWebConnection implements PacsConnection {
     /** Largest QIDO-RS answer read (one page); DICOM JSON of 500 studies is a few hundred KB. */
     private static final int MAX_JSON_BYTES = 32 * 1024 * 1024;
     private static final int MAX_PARTS = 64;
+    /**
+     * The instance as the PACS stores it: without {@code transfer-syntax=*} WADO-RS defaults to Explicit VR Little
+     * Endian, and the PACS decompresses every RLE or JPEG loop (6 to 30 times the bytes on the wire and in the spool).
+     */
+    static final String STORED_SYNTAX = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
 
     private final PacsNode node;
     private final HttpClient http;
@@ -113,7 +118,7 @@ public final class DicomWebConnection implements PacsConnection {
 
     private InstanceOutcome retrieveOne(Retrieval r, InstanceMatch i) throws PacsException, InterruptedException {
         String path = "/studies/" + i.studyInstanceUid() + "/series/" + i.seriesInstanceUid() + "/instances/" + i.sopInstanceUid();
-        HttpRequest request = request(path, Map.of()).header("Accept", "multipart/related; type=\"application/dicom\"").build();
+        HttpRequest request = request(path, Map.of()).header("Accept", STORED_SYNTAX).build();
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

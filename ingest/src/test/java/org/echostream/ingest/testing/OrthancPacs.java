@@ -100,6 +100,24 @@ public final class OrthancPacs implements AutoCloseable {
         }
     }
 
+    /** Orthanc's own IDs of a patient's studies (REST /tools/find). */
+    public java.util.List<String> studiesOfPatient(String patientId) throws Exception {
+        HttpResponse<String> r = send("POST", "/tools/find", HttpRequest.BodyPublishers.ofString(
+                "{\"Level\": \"Study\", \"Query\": {\"PatientID\": \"" + patientId + "\"}}"));
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).forEach(n -> ids.add(n.asText()));
+        return ids;
+    }
+
+    /** Orthanc sends one of its studies by C-STORE to a registered modality and answers when done. */
+    public void storeTo(String modality, String orthancStudyId) throws Exception {
+        HttpResponse<String> r = send("POST", "/modalities/" + modality + "/store", HttpRequest.BodyPublishers.ofString(
+                "{\"Resources\": [\"" + orthancStudyId + "\"], \"Synchronous\": true}"));
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("Orthanc could not send " + orthancStudyId + " to " + modality + ": " + r.body());
+        }
+    }
+
     public String log() throws IOException {
         return Files.readString(dir.resolve("orthanc.log"));
     }
