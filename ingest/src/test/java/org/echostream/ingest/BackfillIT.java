@@ -86,6 +86,10 @@ class BackfillIT {
         Files.writeString(secret, OrthancPacs.PASSWORD + "\n");
         props.put("echostream.pacs.nodes.hospital-web.password-file", secret.toString());
         props.put("echostream.pacs.retry-backoff", "200ms");
+        props.put("echostream.pacs.nodes.hospital-get.ae-title", OrthancPacs.AE);
+        props.put("echostream.pacs.nodes.hospital-get.host", "127.0.0.1");
+        props.put("echostream.pacs.nodes.hospital-get.port", String.valueOf(orthanc.dicomPort));
+        props.put("echostream.pacs.nodes.hospital-get.retrieve", "c-get");
         // the same PACS under a cap: one association, one instance a second, one instance per C-MOVE
         props.put("echostream.pacs.nodes.hospital-capped.ae-title", OrthancPacs.AE);
         props.put("echostream.pacs.nodes.hospital-capped.host", "127.0.0.1");
@@ -152,6 +156,19 @@ class BackfillIT {
         assertThat(last.getIngested()).isEqualTo(2);
         assertThat(recordsOf(older)).hasSize(2);
         assertThat(service.logText()).doesNotContain(OrthancPacs.PASSWORD).doesNotContain("PAT-C");
+    }
+
+    @Test
+    @Order(3)
+    void c_get_pulls_a_study_on_our_own_association_keeping_the_stored_transfer_syntax() throws Exception {
+        String study = study("PAT-G", "20200202", 2, true);
+        JobStatus last = runJob(Map.of(BackfillParameters.NODE, "hospital-get", BackfillParameters.PATIENT_IDS, "PAT-G"));
+
+        assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(last.getIngested()).isEqualTo(2);
+        List<InstanceRecord> records = recordsOf(study);
+        assertThat(records).hasSize(2);
+        assertThat(records).allSatisfy(r -> assertThat(r.getTransferSyntaxUid()).isEqualTo("1.2.840.10008.1.2.5"));
     }
 
     @Test
@@ -245,13 +262,18 @@ class BackfillIT {
 
     /** A study of synthetic echo loops in Orthanc; returns its Study Instance UID. */
     private static String study(String patientId, String date, int instances) throws Exception {
+        return study(patientId, date, instances, false);
+    }
+
+    /** @param rle RLE Lossless instead of Explicit VR Little Endian */
+    private static String study(String patientId, String date, int instances, boolean rle) throws Exception {
         String studyUid = "2.25." + new java.math.BigInteger(UUID.randomUUID().toString().replace("-", ""), 16);
         String seriesUid = studyUid + ".1";
         List<String> sops = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
             String sop = seriesUid + "." + (i + 1);
             Path file = dir.resolve(sop + ".dcm");
-            Files.write(file, new SyntheticEcho(100, 120, 40, 40, 0.8).toPart10(sop, true, false, 66));
+            Files.write(file, new SyntheticEcho(100, 120, 40, 40, 0.8).toPart10(sop, true, rle, 66));
             assertThat(Peers.run(List.of("dcmodify", "-nb", "-i", "(0020,000D)=" + studyUid, "-i", "(0020,000E)=" + seriesUid,
                     "-i", "(0010,0020)=" + patientId, "-i", "(0008,0020)=" + date, "-i", "(0008,0060)=US", file.toString()))).isZero();
             orthanc.upload(file);

@@ -206,8 +206,10 @@ public final class ScuAssociation implements AutoCloseable {
         ByteArrayOutputStream user = new ByteArrayOutputStream();
         item(user, 0x51, ByteBuffer.allocate(4).putInt(maxPduLength).array());
         item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
+        java.util.Set<String> roled = new java.util.HashSet<>();
         for (Proposal p : proposals) {
-            if (p.scpRole()) {
+            // one role selection per SOP class (PS3.7 D.3.3.4), however many contexts propose it
+            if (p.scpRole() && roled.add(p.abstractSyntax())) {
                 byte[] uid = p.abstractSyntax().getBytes(StandardCharsets.US_ASCII);
                 ByteBuffer role = ByteBuffer.allocate(4 + uid.length).putShort((short) uid.length).put(uid).put((byte) 0).put((byte) 1);
                 item(user, 0x54, role.array()); // SCU role no, SCP role yes (PS3.7 D.3.3.4)
@@ -544,7 +546,12 @@ public final class ScuAssociation implements AutoCloseable {
         out.writeBytes(value);
     }
 
-    /** Storage SOP classes a C-GET may deliver, with the transfer syntaxes ingest decodes, for {@link Proposal}s. */
+    /**
+     * Storage SOP classes a C-GET may deliver, one presentation context per transfer syntax ingest decodes. One
+     * context per syntax, not all syntaxes in one: the PACS then finds the syntax it stores the instance in and
+     * sends it as it is; offered a single context it accepts one syntax for it (Orthanc takes an uncompressed one)
+     * and decompresses every loop on the way (6 to 30 times the bytes, spooled decompressed).
+     */
     public static List<Proposal> storageProposals() {
         List<String> syntaxes = new ArrayList<>();
         for (org.echostream.ingest.dicom.TransferSyntax ts : org.echostream.ingest.dicom.TransferSyntax.values()) {
@@ -554,7 +561,9 @@ public final class ScuAssociation implements AutoCloseable {
         }
         List<Proposal> proposals = new ArrayList<>();
         for (String sopClass : new java.util.TreeSet<>(Association.STORAGE_CLASSES)) {
-            proposals.add(new Proposal(sopClass, syntaxes, true));
+            for (String syntax : syntaxes) {
+                proposals.add(new Proposal(sopClass, List.of(syntax), true));
+            }
         }
         return proposals;
     }
