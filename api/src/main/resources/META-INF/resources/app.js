@@ -56,3 +56,15 @@ async function header() {
     location.href = '/login.html';
   });
 }
+
+/**
+ * Whether a study's result may still change: "provisional" while ingest expects more instances, "final" (with its
+ * version when the study grew after a first finalisation), "—" when ingest never said (studies from before tracking).
+ */
+function completenessLabel(c) {
+  if (!c || c.state === 'UNKNOWN') return '—';
+  if (c.state === 'PROVISIONAL') {
+    return 'provisional' + (c.instancesExpected ? ' (' + c.instancesReceived + '/' + c.instancesExpected + ')' : '');
+  }
+  return 'final' + (c.version > 1 ? ' v' + c.version : '');
+}

@@ -21,7 +21,7 @@ async function loadStudy() {
       fact('Study date', dicomDate(study.studyDate)), fact('Description', study.studyDescription),
       fact('Accession', study.accessionNumber), fact('Institution', study.institutionName),
       fact('Highest series score', score(study.maxScore)), fact('Events', study.eventCount),
-      fact('Status', study.status.replace('_', ' ').toLowerCase())));
+      fact('Status', study.status.replace('_', ' ').toLowerCase()), fact('Result', completenessLabel(study.completeness))));
   const tabs = document.getElementById('tabs');
   tabs.replaceChildren(...study.series.map(s => el('button', {
       'data-series': s.seriesInstanceUid, class: s.flagged ? 'flagged' : '',

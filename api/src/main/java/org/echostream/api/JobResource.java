@@ -37,7 +37,8 @@ public class JobResource {
     private static final Logger LOG = Logger.getLogger(JobResource.class);
 
     /** The body of POST /api/v1/jobs. */
-    public record ImportRequest(String kind, List<String> paths) {
+    /** @param parameters a BACKFILL job's query (node, studyDateFrom, studyDateTo, modality, patientIds, accessionNumbers) */
+    public record ImportRequest(String kind, List<String> paths, java.util.Map<String, String> parameters) {
     }
 
     private final ImportJobs jobs;
@@ -58,12 +59,15 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit an archive import (kind IMPORT_FOLDER, absolute paths on the ingest host); answers 202 with the job")
+    @Operation(summary = "Submit an archive import (kind IMPORT_FOLDER, absolute paths on the ingest host) or a PACS backfill (kind BACKFILL, "
+            + "the query in parameters); answers 202 with the job")
     public Response submit(ImportRequest request) {
         if (request == null) {
-            throw ApiErrors.badRequest("the body must be JSON like {\"kind\":\"IMPORT_FOLDER\",\"paths\":[\"/archive/2019\"]}");
+            throw ApiErrors.badRequest("the body must be JSON like {\"kind\":\"IMPORT_FOLDER\",\"paths\":[\"/archive/2019\"]} or "
+                    + "{\"kind\":\"BACKFILL\",\"parameters\":{\"node\":\"pacs\",\"studyDateFrom\":\"2024-01-01\",\"studyDateTo\":\"2024-01-31\"}}");
         }
-        JobSubmission submission = jobs.submit(request.kind(), request.paths(), identity.getPrincipal().getName());
+        JobSubmission submission = jobs.submit(request.kind(), request.paths(), request.parameters() == null ? java.util.Map.of() : request.parameters(),
+                identity.getPrincipal().getName());
         if (submission instanceof JobSubmission.Rejected rejected) {
             throw ApiErrors.badRequest(rejected.reason());
         }

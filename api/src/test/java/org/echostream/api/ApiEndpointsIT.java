@@ -136,6 +136,9 @@ class ApiEndpointsIT {
         assertThat(call.response().jsonPath().getList("series.seriesInstanceUid"))
                 .containsExactlyInAnyOrder(FLAGGED_SERIES, EchoFixtures.CALM_SERIES_OF_FLAGGED_STUDY);
         assertThat(call.response().jsonPath().getBoolean("flagged")).isTrue();
+        assertThat(call.response().jsonPath().getString("completeness.state")).isEqualTo("FINAL");
+        assertThat(get("clinician", "/api/v1/studies/" + EchoFixtures.PENDING_STUDY).response().jsonPath().getString("completeness.state"))
+                .isEqualTo("PROVISIONAL");
         audited(call, AuditOutcome.ALLOWED, "clinician", "study", FLAGGED_STUDY);
         deniedWithoutPatientData(get(null, "/api/v1/studies/" + FLAGGED_STUDY), 401, "anonymous", "study", FLAGGED_STUDY);
         Call missing = get("clinician", "/api/v1/studies/1.2.3.999");
@@ -277,6 +280,24 @@ class ApiEndpointsIT {
                     : java.util.Optional.empty();
         });
         assertThat(state).isEqualTo("SUBMITTED");
+    }
+
+    @Test
+    void an_admin_submits_a_backfill_whose_query_lands_in_the_job_command_and_a_bad_query_gets_400() throws InterruptedException {
+        Call submit = call("admin", "POST", "/api/v1/jobs", given().contentType("application/json")
+                .body("{\"kind\":\"BACKFILL\",\"parameters\":{\"node\":\"hospital\",\"studyDateFrom\":\"2024-01-01\",\"studyDateTo\":\"2024-01-31\"}}"));
+        assertThat(submit.response().statusCode()).isEqualTo(202);
+        String jobId = submit.response().jsonPath().getString("jobId");
+        JobCommand command = AuditLog.await(Topics.JOB_COMMANDS, c -> c.getJobId().equals(jobId), "job command " + jobId);
+        assertThat(command.getKind()).isEqualTo("BACKFILL");
+        assertThat(command.getParameters()).containsEntry("node", "hospital").containsEntry("studyDateFrom", "2024-01-01")
+                .containsEntry("studyDateTo", "2024-01-31");
+        audited(submit, AuditOutcome.ALLOWED, "admin", "job", null);
+
+        Call bad = call("admin", "POST", "/api/v1/jobs",
+                given().contentType("application/json").body("{\"kind\":\"BACKFILL\",\"parameters\":{\"node\":\"hospital\"}}"));
+        assertThat(bad.response().statusCode()).isEqualTo(400);
+        assertThat(bad.response().jsonPath().getString("error")).contains("would pull the whole archive");
     }
 
     @Test

@@ -112,6 +112,13 @@ class DashboardBrowserIT {
             driver.findElement(By.id("paths")).sendKeys("relative/folder");
             driver.findElement(By.cssSelector("#submit button")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-result"), "is relative"));
+
+            driver.findElement(By.id("bf-node")).sendKeys("hospital");
+            driver.findElement(By.cssSelector("#backfill button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("backfill-result"), "would pull the whole archive"));
+            driver.findElement(By.id("bf-patients")).sendKeys("PAT-1\nPAT-2");
+            driver.findElement(By.cssSelector("#backfill button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("backfill-result"), "Submitted job-"));
             save(driver, "jobs.png");
         } finally {
             driver.quit();

@@ -19,6 +19,8 @@ import org.echostream.contracts.InferenceTiming;
 import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.JobState;
 import org.echostream.contracts.JobStatus;
+import org.echostream.contracts.StudyState;
+import org.echostream.contracts.StudyStatus;
 import org.echostream.contracts.ModelRef;
 import org.echostream.contracts.PixelRegion;
 import org.echostream.contracts.RegionSource;
@@ -106,6 +108,15 @@ public final class EchoFixtures {
         // A still image: kept, not scored, with the reason.
         instance(out, UNSCORED_STUDY, UNSCORED_SERIES, UNSCORED_SERIES + ".1", "PLAX still", 1, Verdict.NOT_SCORED, 0,
                 "SINGLE_FRAME", "1 frame: a cine loop needs at least 16 frames at 12.8 fps");
+
+        // ingest's completeness: the flagged study is final, the pending one may still grow, the others were never tracked
+        out.add(record(Topics.STUDY_STATUS, FLAGGED_STUDY, StudyStatus.newBuilder().setStudyInstanceUid(FLAGGED_STUDY).setState(StudyState.FINAL)
+                .setVersion(1).setInstancesReceived(2).setInstancesExpected(2).setSeriesInstanceUids(List.of(FLAGGED_SERIES,
+                        CALM_SERIES_OF_FLAGGED_STUDY)).setFinalReason("ANNOUNCED_COUNT_REACHED").setLastInstanceAt(T0)
+                .setFinalisedAt(T0.plusSeconds(1)).setUpdatedAt(T0.plusSeconds(1)).build()));
+        out.add(record(Topics.STUDY_STATUS, PENDING_STUDY, StudyStatus.newBuilder().setStudyInstanceUid(PENDING_STUDY)
+                .setState(StudyState.PROVISIONAL).setVersion(1).setInstancesReceived(1).setSeriesInstanceUids(List.of(PENDING_SERIES))
+                .setLastInstanceAt(T0).setUpdatedAt(T0).build()));
 
         JobStatus job = JobStatus.newBuilder().setJobId(JOB_ID).setKind("IMPORT_FOLDER").setState(JobState.RUNNING).setTotal(40L)
                 .setIngested(12).setSkipped(1).setRejected(1).setRejectedByReason(Map.of("NOT_DICOM", 1L)).setBytes(48_000_000L)

@@ -46,7 +46,7 @@ public final class ContractSamples {
         return StudyStatus.newBuilder()
                 .setStudyInstanceUid(STUDY).setState(StudyState.FINAL).setVersion(2).setInstancesReceived(12)
                 .setInstancesExpected(12).setSeriesInstanceUids(List.of(SERIES, SERIES + ".9"))
-                .setFinalReason("ANNOUNCED_COUNT_REACHED").setLastInstanceAt(T0).setFinalisedAt(T0.plusSeconds(60))
+                .setFinalReason("ANNOUNCED_COUNT_REACHED").setLastInstanceAt(T0).setReleasedAt(T0.plusSeconds(2)).setFinalisedAt(T0.plusSeconds(60))
                 .setUpdatedAt(T0.plusSeconds(61))
                 .build();
     }
@@ -150,6 +150,7 @@ public final class ContractSamples {
         return JobStatus.newBuilder()
                 .setJobId("job-1").setKind("IMPORT_FOLDER").setState(JobState.RUNNING).setTotal(1000L)
                 .setIngested(400).setSkipped(12).setRejected(3).setRejectedByReason(Map.of("NOT_DICOM", 2L, "TRUNCATED_PIXEL_DATA", 1L))
+                .setFailed(1).setFailedByReason(Map.of("RETRIEVE_FAILED", 1L)).setStudiesTotal(40L).setStudiesDone(16L)
                 .setBytes(123_456_789L).setItemsPerSecond(18.5).setEtaSeconds(31.0).setCursor("file-0415")
                 .setMessage("importing /archive/2020").setStartedAt(T0).setUpdatedAt(T0.plusSeconds(22))
                 .build();

@@ -5,14 +5,23 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.echostream.contracts.model.ModelManifest;
+import org.echostream.ingest.completeness.StudyCompleteness;
 import org.echostream.ingest.dicom.DicomLimits;
 import org.echostream.ingest.dicom.PixelMedDicomDecoder;
 import org.echostream.ingest.kafka.KafkaInstancePublisher;
 import org.echostream.ingest.kafka.KafkaSettings;
+import org.echostream.ingest.pacs.InstanceReceiver;
+import org.echostream.ingest.pacs.MoveRegistry;
+import org.echostream.ingest.pacs.PacsConnections;
+import org.echostream.ingest.pacs.PacsNode;
 import org.echostream.ingest.pipeline.InstanceClassifier;
 import org.echostream.ingest.pipeline.InstanceLedger;
 import org.echostream.ingest.pipeline.InstanceProcessor;
@@ -21,6 +30,7 @@ import org.echostream.ingest.pipeline.Spool;
 import org.echostream.ingest.prep.ClipShape;
 import org.echostream.ingest.prep.Prep1;
 import org.echostream.ingest.prep.RegionFinder;
+import org.echostream.ingest.stow.StowService;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Wires the pure core from configuration: nothing here decides anything about DICOM or clips. */
@@ -99,8 +109,72 @@ class IngestBeans {
 
     @Produces
     @Singleton
+    StudyCompleteness studyCompleteness(IngestConfig config) {
+        IngestConfig.Completeness c = config.completeness();
+        try {
+            return new StudyCompleteness(new StudyCompleteness.Rules(c.quietAfterRelease(), c.inactivity()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("echostream.completeness: " + e.getMessage(), e);
+        }
+    }
+
+    @Produces
+    @Singleton
     Ingestor ingestor(InstanceProcessor processor, Spool spool, KafkaInstancePublisher publisher, InstanceLedger ledger, IngestConfig config,
-                      IngestMetrics metrics) {
-        return new Ingestor(processor, spool, publisher, ledger, config.ingest().maxFileBytes(), metrics, config.ingest().concurrentInstances());
+                      IngestMetrics metrics, StudyCompleteness studies) {
+        return new Ingestor(processor, spool, publisher, ledger, config.ingest().maxFileBytes(), metrics, config.ingest().concurrentInstances(),
+                studies);
+    }
+
+    @Produces
+    @Singleton
+    MoveRegistry moveRegistry() {
+        return new MoveRegistry();
+    }
+
+    @Produces
+    @Singleton
+    InstanceReceiver instanceReceiver(Ingestor ingestor, Clock clock, IngestConfig config) {
+        return new InstanceReceiver(ingestor, clock, config.ingest().maxFileBytes());
+    }
+
+    @Produces
+    @Singleton
+    StowService stow(InstanceReceiver receiver, Clock clock, IngestConfig config) {
+        return new StowService(receiver, clock, config.stow().maxInstances());
+    }
+
+    @Produces
+    @Singleton
+    PacsConnections pacsConnections(IngestConfig config, MoveRegistry moves, InstanceReceiver receiver) {
+        return new PacsConnections(config.scp().aeTitle(), moves, receiver, config.pacs().connectTimeout());
+    }
+
+    /** The configured PACS nodes; a node that cannot work (no AE title for C-MOVE, an unreadable password file) stops the start. */
+    @Produces
+    @Singleton
+    Map<String, PacsNode> pacsNodes(IngestConfig config) {
+        Map<String, PacsNode> nodes = new LinkedHashMap<>();
+        config.pacs().nodes().forEach((name, n) -> {
+            String prefix = "echostream.pacs.nodes." + name;
+            try {
+                String password = n.password().orElse(null);
+                if (n.passwordFile().isPresent()) {
+                    password = Files.readAllLines(Path.of(n.passwordFile().get())).stream().findFirst().orElse("").strip();
+                }
+                PacsNode.Credentials credentials = n.username().map(u -> new PacsNode.Credentials(u, "")).orElse(null);
+                if (credentials != null) {
+                    credentials = new PacsNode.Credentials(credentials.username(), password == null ? "" : password);
+                }
+                nodes.put(name, new PacsNode(name, n.aeTitle().orElse(null), n.host().orElse(null), n.port(),
+                        n.dicomwebUrl().map(URI::create).orElse(null), credentials, n.retrieve(), n.maxAssociations(), n.instancesPerSecond(),
+                        n.timeout()));
+            } catch (IOException e) {
+                throw new IllegalStateException(prefix + ".password-file cannot be read: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(prefix + ": " + e.getMessage(), e);
+            }
+        });
+        return Map.copyOf(nodes);
     }
 }

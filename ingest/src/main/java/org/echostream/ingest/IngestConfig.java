@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.echostream.ingest.pacs.PacsNode;
 
 /** Settings of the ingest service (prefix {@code echostream}); every key is documented in docs/ingest.md. */
 @ConfigMapping(prefix = "echostream")
@@ -21,6 +23,12 @@ public interface IngestConfig {
     Scp scp();
 
     Jobs jobs();
+
+    Pacs pacs();
+
+    Completeness completeness();
+
+    Stow stow();
 
     /** Set by the command line ({@code ingest} or {@code inspect}): run that command instead of serving. */
     Optional<String> command();
@@ -170,5 +178,97 @@ public interface IngestConfig {
         /** How often a running job publishes its progress. */
         @WithDefault("2s")
         Duration statusInterval();
+    }
+
+    interface Pacs {
+        /** Remote PACS nodes a backfill may query, by name (the job's {@code node} parameter); none by default. */
+        Map<String, Node> nodes();
+
+        /** Longest wait to open a connection to a PACS. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Most instances of one series asked for in one retrieval (a C-MOVE or C-GET UID list). */
+        @WithDefault("20")
+        int batchInstances();
+
+        /** Retries of a retrieval or query that failed before its instances are dead-lettered (or the job fails). */
+        @WithDefault("3")
+        int retries();
+
+        /** Wait before the first retry, doubled for each next one. */
+        @WithDefault("2s")
+        Duration retryBackoff();
+
+        /** Retrievals in a row that deliver nothing before a backfill stops (a misconfigured route fails fast). */
+        @WithDefault("5")
+        int maxConsecutiveEmpty();
+
+        interface Node {
+            /** The PACS's AE title (C-FIND, C-MOVE, C-GET). */
+            Optional<String> aeTitle();
+
+            /** The PACS's host for DIMSE. */
+            Optional<String> host();
+
+            /** The PACS's DICOM port. */
+            @WithDefault("104")
+            int port();
+
+            /** The PACS's DICOMweb root, e.g. https://pacs.hospital/dicom-web (QIDO-RS, WADO-RS). */
+            Optional<String> dicomwebUrl();
+
+            /** How instances are retrieved: c-move (to our SCP), c-get (on our association) or wado-rs. */
+            @WithDefault("c-move")
+            PacsNode.RetrieveMethod retrieve();
+
+            /** DICOMweb user (HTTP Basic). */
+            Optional<String> username();
+
+            /** DICOMweb password; prefer password-file (a mounted secret). */
+            Optional<String> password();
+
+            /** File holding the DICOMweb password (first line), e.g. a Kubernetes secret mount. */
+            Optional<String> passwordFile();
+
+            /** Most associations (DICOMweb: requests) open to this PACS at once. */
+            @WithDefault("2")
+            int maxAssociations();
+
+            /** Most instances requested per second from this PACS; 0: no limit. */
+            @WithDefault("0")
+            double instancesPerSecond();
+
+            /** Longest silence of the PACS on an open association or request. */
+            @WithDefault("120s")
+            Duration timeout();
+        }
+    }
+
+    interface Completeness {
+        /** Silence after every source of a study finished (association released, STOW-RS answered, import done) before it is final. */
+        @WithDefault("30s")
+        Duration quietAfterRelease();
+
+        /** Silence after a study's last instance before it is final whatever its sources (aborted associations, restarts). */
+        @WithDefault("5m")
+        Duration inactivity();
+
+        /** How often due studies are finalised and changed statuses published. */
+        @WithDefault("2s")
+        Duration checkInterval();
+    }
+
+    interface Stow {
+        /** Serve STOW-RS (POST /dicomweb/studies) on the HTTP port (off in command mode). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most instances (parts) in one STOW-RS request. */
+        @WithDefault("1000")
+        int maxInstances();
+
+        /** Client addresses (IP or CIDR, e.g. 10.20.0.0/16) allowed to post; absent: any (the network policy decides). */
+        Optional<List<String>> allowedClients();
     }
 }

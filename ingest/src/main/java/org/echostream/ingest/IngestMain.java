@@ -8,8 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One application, three uses: no argument serves (SCP, batch jobs, health and metrics); {@code ingest PATH...}
- * imports files through the same pipeline and exits; {@code inspect PATH...} decodes without Kafka and exits.
+ * One application, four uses: no argument serves (SCP, STOW-RS, batch jobs, health and metrics); {@code ingest PATH...}
+ * imports files through the same pipeline and exits; {@code inspect PATH...} decodes without Kafka and exits;
+ * {@code backfill --node NAME ...} pulls studies from a PACS and exits.
  */
 @QuarkusMain
 public class IngestMain implements QuarkusApplication {
@@ -19,6 +20,9 @@ public class IngestMain implements QuarkusApplication {
 
     @Inject
     ImportCommand importer;
+
+    @Inject
+    BackfillCommand backfill;
 
     public static void main(String... args) {
         if (args.length > 0) {
@@ -45,8 +49,9 @@ public class IngestMain implements QuarkusApplication {
         return switch (args[0]) {
             case "inspect" -> inspect.run(rest);
             case "ingest" -> importer.run(rest);
+            case "backfill" -> backfill.run(rest);
             default -> {
-                System.err.println("unknown command " + args[0] + ": use ingest PATH... or inspect PATH... (no argument serves)");
+                System.err.println("unknown command " + args[0] + ": use ingest PATH..., inspect PATH... or backfill --node NAME ... (no argument serves)");
                 yield 2;
             }
         };

@@ -38,6 +38,13 @@ class IngestMetrics implements Ingestor.Listener, ScpListener {
             LOG.warnf("instance from %s %s refused: %s (%s)", kind, provenance.source(), refused.refusal(), refused.detail());
             return;
         }
+        if (result instanceof IngestResult.Declined declined) {
+            counter("echostream.ingest.declined", "Instances not taken because the request did not allow them (STOW-RS to another study)",
+                    "reason", declined.reasonCode()).increment();
+            LOG.warnf("instance %s from %s %s declined: %s (%s)", declined.sopInstanceUid(), kind, provenance.source(), declined.reasonCode(),
+                    declined.detail());
+            return;
+        }
         if (result instanceof IngestResult.AlreadyIngested already) {
             counter("echostream.ingest.duplicates", "Instances skipped as already ingested", "source_kind", kind).increment();
             LOG.infof("instance %s from %s %s: already ingested, skipped", already.sopInstanceUid(), kind, provenance.source());

@@ -151,7 +151,7 @@ class PackagedServiceIT {
         send(jobId, command(jobId, "BACKFILL", List.of()));
         JobStatus after = awaitFinalStatus(jobId);
         assertThat(after.getState()).isEqualTo(JobState.FAILED);
-        assertThat(after.getMessage()).contains("not carried out by ingest");
+        assertThat(after.getMessage()).contains("backfill refused").contains("node is missing");
         var letters = TopicReader.<DeadLetter>read(bootstrap, Topics.DLQ_INGEST, r -> poisonKey.equals(r.key()));
         assertThat(letters).hasSize(1);
         assertThat(letters.get(0).value().getReasonCode()).isEqualTo("NOT_SINGLE_OBJECT_ENCODED");

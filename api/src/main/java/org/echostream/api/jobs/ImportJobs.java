@@ -8,11 +8,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.echostream.contracts.JobCommand;
+import org.echostream.contracts.jobs.BackfillParameters;
 
 /**
- * Turns an import request into a {@code JobCommand}. Whether a folder exists and may be read is ingest's
- * business (it runs on another host, with its own mounts); here only requests that can never be right are
- * refused: no paths, relative paths, paths with {@code .}/{@code ..} segments or control characters.
+ * Turns a batch-job request into a {@code JobCommand}: an {@code IMPORT_FOLDER} of paths, or a {@code BACKFILL}
+ * from a PACS node with its query in the parameters. Whether a folder exists, or a node is configured, is ingest's
+ * business (it runs on another host, with its own mounts and PACS settings); here only requests that can never be
+ * right are refused: no paths, relative paths, paths with {@code .}/{@code ..} segments or control characters; a
+ * backfill query that {@link BackfillParameters#parse} refuses (the same check ingest makes).
  */
 public final class ImportJobs {
 
@@ -35,9 +38,20 @@ public final class ImportJobs {
     }
 
     public JobSubmission submit(String kind, List<String> paths, String requestedBy) {
+        return submit(kind, paths, Map.of(), requestedBy);
+    }
+
+    public JobSubmission submit(String kind, List<String> paths, Map<String, String> parameters, String requestedBy) {
+        if (BackfillParameters.KIND.equals(kind)) {
+            return backfill(paths, parameters, requestedBy);
+        }
         if (kind == null || !kind.equals(IMPORT_FOLDER)) {
-            return new JobSubmission.Rejected("kind must be " + IMPORT_FOLDER + " (the only batch job ingest carries out), got "
-                    + (kind == null ? "nothing" : "'" + printable(kind) + "'"));
+            return new JobSubmission.Rejected("kind must be " + IMPORT_FOLDER + " or " + BackfillParameters.KIND + " (the batch jobs ingest "
+                    + "carries out), got " + (kind == null ? "nothing" : "'" + printable(kind) + "'"));
+        }
+        if (parameters != null && !parameters.isEmpty()) {
+            return new JobSubmission.Rejected(IMPORT_FOLDER + " takes no parameters, got " + printable(String.join(", ",
+                    new java.util.TreeSet<>(parameters.keySet()))) + "; a query belongs to a " + BackfillParameters.KIND + " job");
         }
         if (paths == null || paths.isEmpty()) {
             return new JobSubmission.Rejected("paths is empty: name at least one folder or file on the ingest host");
@@ -61,6 +75,24 @@ public final class ImportJobs {
                 .setKind(IMPORT_FOLDER)
                 .setPaths(List.copyOf(paths))
                 .setParameters(Map.of())
+                .setRequestedBy(requestedBy)
+                .setRequestedAt(clock.instant())
+                .build());
+    }
+
+    private JobSubmission backfill(List<String> paths, Map<String, String> parameters, String requestedBy) {
+        if (paths != null && !paths.isEmpty()) {
+            return new JobSubmission.Rejected(BackfillParameters.KIND + " takes no paths: its query (node, dates, IDs) goes in parameters");
+        }
+        if (BackfillParameters.parse(parameters) instanceof BackfillParameters.Parsed.Invalid invalid) {
+            return new JobSubmission.Rejected(invalid.reason());
+        }
+        BackfillParameters query = ((BackfillParameters.Parsed.Valid) BackfillParameters.parse(parameters)).query();
+        return new JobSubmission.Accepted(JobCommand.newBuilder()
+                .setJobId(jobIds.get())
+                .setKind(BackfillParameters.KIND)
+                .setPaths(List.of())
+                .setParameters(query.toParameters())
                 .setRequestedBy(requestedBy)
                 .setRequestedAt(clock.instant())
                 .build());

@@ -32,6 +32,7 @@ import org.echostream.contracts.ModelRef;
 import org.echostream.contracts.SeriesStatus;
 import org.echostream.contracts.SeriesSummary;
 import org.echostream.contracts.StudyRecord;
+import org.echostream.contracts.StudyStatus;
 import org.echostream.contracts.Verdict;
 
 /**
@@ -54,6 +55,7 @@ public final class ReadModel {
     private final Map<String, String> seriesBySop = new HashMap<>();
     private final Map<String, JobCommand> jobCommands = new HashMap<>();
     private final Map<String, JobStatus> jobStatuses = new HashMap<>();
+    private final Map<String, StudyStatus> studyStatuses = new HashMap<>();
     private final StudyEmbeddings embeddings = new StudyEmbeddings();
     private final CineStore cine;
 
@@ -206,6 +208,23 @@ public final class ReadModel {
         return write(() -> new Applied.Stored(jobStatuses.put(status.getJobId(), status) == null));
     }
 
+    /** Ingest's completeness of a study; a lower version than the one held is stale (compaction may reorder nothing, a replay may). */
+    public Applied apply(StudyStatus status) {
+        return write(() -> {
+            StudyStatus held = studyStatuses.get(status.getStudyInstanceUid());
+            if (held != null && held.getVersion() > status.getVersion()) {
+                return new Applied.Ignored("study status " + status.getStudyInstanceUid() + " version " + status.getVersion() + " is older than "
+                        + held.getVersion());
+            }
+            studyStatuses.put(status.getStudyInstanceUid(), status);
+            return new Applied.Stored(held == null);
+        });
+    }
+
+    public Applied removeStudyStatus(String studyUid) {
+        return write(() -> studyStatuses.remove(studyUid) == null ? new Applied.Ignored("no study status " + studyUid) : new Applied.Stored(false));
+    }
+
     public Applied removeJobStatus(String jobId) {
         return write(() -> jobStatuses.remove(jobId) == null ? new Applied.Ignored("no job " + jobId) : new Applied.Stored(false));
     }
@@ -223,7 +242,7 @@ public final class ReadModel {
                 }
                 rows.add(new Views.StudyListItem(uid, patient(study), study == null ? null : study.getStudyDate(),
                         study == null ? null : study.getStudyDescription(), study == null ? null : study.getAccessionNumber(),
-                        agg.series.size(), agg.flagged, agg.maxScore, agg.events, agg.status, latest(study, agg)));
+                        agg.series.size(), agg.flagged, agg.maxScore, agg.events, agg.status, latest(study, agg), completeness(uid)));
             }
             rows.sort(Comparator.comparing((Views.StudyListItem r) -> !r.flagged())
                     .thenComparing(r -> r.maxScore() == null ? Double.POSITIVE_INFINITY : -r.maxScore())
@@ -243,8 +262,17 @@ public final class ReadModel {
             StudyAggregate agg = aggregate(uid);
             return Optional.of(new Views.StudyDetail(uid, patient(s), s == null ? null : s.getStudyDate(), s == null ? null : s.getStudyTime(),
                     s == null ? null : s.getStudyDescription(), s == null ? null : s.getAccessionNumber(),
-                    s == null ? null : s.getInstitutionName(), agg.flagged, agg.maxScore, agg.events, agg.status, agg.series));
+                    s == null ? null : s.getInstitutionName(), agg.flagged, agg.maxScore, agg.events, agg.status, agg.series, completeness(uid)));
         });
+    }
+
+    private Views.Completeness completeness(String studyUid) {
+        StudyStatus s = studyStatuses.get(studyUid);
+        if (s == null) {
+            return Views.Completeness.UNKNOWN;
+        }
+        return new Views.Completeness(s.getState().name(), s.getVersion(), s.getInstancesReceived(), s.getInstancesExpected(), s.getFinalReason(),
+                s.getFinalisedAt());
     }
 
     /** Every series, flagged first then by score; {@code flagged} null for all. */

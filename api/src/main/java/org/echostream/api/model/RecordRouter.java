@@ -13,6 +13,7 @@ import org.echostream.contracts.JobCommand;
 import org.echostream.contracts.JobStatus;
 import org.echostream.contracts.SeriesSummary;
 import org.echostream.contracts.StudyRecord;
+import org.echostream.contracts.StudyStatus;
 import org.echostream.contracts.kafka.AvroSerde;
 import org.echostream.contracts.kafka.DecodeResult;
 import org.echostream.contracts.kafka.RecordDecodingException;
@@ -38,6 +39,7 @@ public final class RecordRouter {
     private static final AvroSerde<SeriesSummary> SUMMARY = AvroSerde.of(SeriesSummary.class);
     private static final AvroSerde<JobCommand> COMMAND = AvroSerde.of(JobCommand.class);
     private static final AvroSerde<JobStatus> STATUS = AvroSerde.of(JobStatus.class);
+    private static final AvroSerde<StudyStatus> STUDY_STATUS = AvroSerde.of(StudyStatus.class);
 
     private final Map<String, Function<byte[], Routed>> byTopic;
     private final Map<String, Function<String, Applied>> tombstones;
@@ -52,13 +54,15 @@ public final class RecordRouter {
                 Topics.ANOMALY_EVENTS.name(), bytes -> apply(EVENT, bytes, model::apply),
                 Topics.SERIES_SUMMARIES.name(), bytes -> apply(SUMMARY, bytes, model::apply),
                 Topics.JOB_COMMANDS.name(), bytes -> apply(COMMAND, bytes, model::apply),
-                Topics.JOB_STATUS.name(), bytes -> apply(STATUS, bytes, model::apply));
+                Topics.JOB_STATUS.name(), bytes -> apply(STATUS, bytes, model::apply),
+                Topics.STUDY_STATUS.name(), bytes -> apply(STUDY_STATUS, bytes, model::apply));
         // Compacted topics: a null value deletes what its key named (e.g. a study's patient data).
         this.tombstones = Map.of(
                 Topics.STUDIES.name(), model::removeStudy,
                 Topics.INSTANCES.name(), model::removeInstance,
                 Topics.SERIES_SUMMARIES.name(), model::removeSummary,
-                Topics.JOB_STATUS.name(), model::removeJobStatus);
+                Topics.JOB_STATUS.name(), model::removeJobStatus,
+                Topics.STUDY_STATUS.name(), model::removeStudyStatus);
     }
 
     /** The topics the read model is built from. */

@@ -33,12 +33,24 @@ public final class Views {
      */
     public record StudyListItem(String studyInstanceUid, Patient patient, String studyDate, String studyDescription,
                                 String accessionNumber, int seriesCount, boolean flagged, Double maxScore, int eventCount,
-                                String status, Instant updatedAt) {
+                                String status, Instant updatedAt, Completeness completeness) {
     }
 
     public record StudyDetail(String studyInstanceUid, Patient patient, String studyDate, String studyTime,
                               String studyDescription, String accessionNumber, String institutionName, boolean flagged,
-                              Double maxScore, int eventCount, String status, List<SeriesItem> series) {
+                              Double maxScore, int eventCount, String status, List<SeriesItem> series, Completeness completeness) {
+    }
+
+    /**
+     * Whether the study's result is provisional (instances may still arrive) or final, from ingest's study-status.v1;
+     * {@code state} UNKNOWN while no status was read (a study ingested before completeness tracking).
+     *
+     * @param version     1 at the first finalisation, +1 each time instances arrived after FINAL
+     * @param finalReason ANNOUNCED_COUNT_REACHED, ASSOCIATION_RELEASED_AND_QUIET or INACTIVITY when FINAL
+     */
+    public record Completeness(String state, Integer version, Integer instancesReceived, Integer instancesExpected, String finalReason,
+                               Instant finalisedAt) {
+        public static final Completeness UNKNOWN = new Completeness("UNKNOWN", null, null, null, null, null);
     }
 
     /** One series as listed under a study; no patient data. */

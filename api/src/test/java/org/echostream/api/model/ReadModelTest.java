@@ -7,6 +7,8 @@ import java.util.List;
 import org.echostream.api.EchoFixtures;
 import org.echostream.contracts.ContractSamples;
 import org.echostream.contracts.SeriesSummary;
+import org.echostream.contracts.StudyState;
+import org.echostream.contracts.StudyStatus;
 import org.echostream.contracts.kafka.Topics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,39 @@ class ReadModelTest {
         assertThat(model.study(EchoFixtures.FLAGGED_STUDY).orElseThrow().status()).isEqualTo("SCORED");
         assertThat(model.study(EchoFixtures.PENDING_STUDY).orElseThrow().status()).isEqualTo("IN_PROGRESS");
         assertThat(model.study(EchoFixtures.UNSCORED_STUDY).orElseThrow().status()).isEqualTo("NOT_SCORED");
+    }
+
+    @Test
+    void a_study_says_whether_its_result_is_provisional_or_final_from_ingests_study_status() {
+        assertThat(model.study(EchoFixtures.FLAGGED_STUDY).orElseThrow().completeness().state()).isEqualTo("FINAL");
+        assertThat(model.study(EchoFixtures.FLAGGED_STUDY).orElseThrow().completeness().finalReason()).isEqualTo("ANNOUNCED_COUNT_REACHED");
+        assertThat(model.study(EchoFixtures.PENDING_STUDY).orElseThrow().completeness().state()).isEqualTo("PROVISIONAL");
+        assertThat(model.study(EchoFixtures.NORMAL_STUDY).orElseThrow().completeness()).isEqualTo(Views.Completeness.UNKNOWN);
+        assertThat(model.studies(StudyQuery.all(10))).filteredOn(r -> r.studyInstanceUid().equals(EchoFixtures.PENDING_STUDY))
+                .singleElement().satisfies(r -> assertThat(r.completeness().state()).isEqualTo("PROVISIONAL"));
+    }
+
+    @Test
+    void an_instance_after_final_reopens_the_study_and_an_older_version_arriving_late_is_ignored() {
+        StudyStatus reopened = StudyStatus.newBuilder().setStudyInstanceUid(EchoFixtures.FLAGGED_STUDY).setState(StudyState.PROVISIONAL)
+                .setVersion(2).setInstancesReceived(3).setLastInstanceAt(EchoFixtures.T0.plusSeconds(60)).setUpdatedAt(EchoFixtures.T0.plusSeconds(60))
+                .build();
+        assertThat(router.route(Topics.STUDY_STATUS.name(), EchoFixtures.FLAGGED_STUDY,
+                Topics.STUDY_STATUS.valueSerde().serializer().serialize(Topics.STUDY_STATUS.name(), reopened)).applied())
+                .isInstanceOf(Applied.Stored.class);
+        assertThat(model.study(EchoFixtures.FLAGGED_STUDY).orElseThrow().completeness().state()).isEqualTo("PROVISIONAL");
+        assertThat(model.study(EchoFixtures.FLAGGED_STUDY).orElseThrow().completeness().version()).isEqualTo(2);
+
+        StudyStatus stale = StudyStatus.newBuilder(reopened).setState(StudyState.FINAL).setVersion(1).build();
+        assertThat(model.apply(stale)).isInstanceOf(Applied.Ignored.class);
+        assertThat(model.study(EchoFixtures.FLAGGED_STUDY).orElseThrow().completeness().version()).isEqualTo(2);
+    }
+
+    @Test
+    void a_poison_study_status_is_refused_with_a_reason_and_changes_nothing() {
+        assertThat(router.route(Topics.STUDY_STATUS.name(), EchoFixtures.FLAGGED_STUDY, "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .applied()).isInstanceOf(Applied.Invalid.class);
+        assertThat(model.study(EchoFixtures.FLAGGED_STUDY).orElseThrow().completeness().state()).isEqualTo("FINAL");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.echostream.contracts.JobCommand;
 import org.echostream.contracts.JobState;
+import org.echostream.ingest.completeness.StudyCompleteness;
 import org.echostream.ingest.pipeline.FolderImport;
 import org.echostream.ingest.pipeline.ImportProgress;
 import org.echostream.ingest.pipeline.Provenance;
@@ -28,12 +29,16 @@ public final class ImportJobRunner {
     private final JobStatusPublisher status;
     private final List<Path> allowedRoots;
     private final Duration statusInterval;
+    private final StudyCompleteness studies;
 
-    public ImportJobRunner(FolderImport folderImport, JobStatusPublisher status, List<Path> allowedRoots, Duration statusInterval) {
+    /** @param studies told when an import ended: its studies may then become final after the quiet window */
+    public ImportJobRunner(FolderImport folderImport, JobStatusPublisher status, List<Path> allowedRoots, Duration statusInterval,
+                           StudyCompleteness studies) {
         this.folderImport = folderImport;
         this.status = status;
         this.allowedRoots = allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         this.statusInterval = statusInterval;
+        this.studies = studies;
     }
 
     public FolderImport.Summary run(JobCommand command, BooleanSupplier cancelled) throws InterruptedException {
@@ -41,7 +46,8 @@ public final class ImportJobRunner {
         Instant started = status.now();
         if (!IMPORT_FOLDER.equals(command.getKind())) {
             status.publish(JobStatusPublisher.status(jobId, command.getKind(), JobState.FAILED, null,
-                    "job kind " + command.getKind() + " is not carried out by ingest (only " + IMPORT_FOLDER + ")", started, status.now()));
+                    "job kind " + command.getKind() + " is not carried out by ingest (only " + IMPORT_FOLDER + " and BACKFILL)", started,
+                    status.now()));
             return null;
         }
         List<Path> paths = new ArrayList<>();
@@ -68,6 +74,7 @@ public final class ImportJobRunner {
                 status.publish(JobStatusPublisher.status(jobId, command.getKind(), JobState.RUNNING, progress, null, started, now));
             }
         }, cancelled);
+        studies.sessionEnded(jobId, summary.ending() == FolderImport.Ending.SUCCEEDED, status.now());
         ImportProgress last = summary.progress();
         status.publish(JobStatusPublisher.status(jobId, command.getKind(), JobStatusPublisher.stateOf(summary.ending()), last,
                 summary.message() != null ? summary.message() : summaryLine(last), started, status.now()));

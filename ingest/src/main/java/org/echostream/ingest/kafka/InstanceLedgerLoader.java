@@ -29,6 +29,11 @@ public final class InstanceLedgerLoader {
     }
 
     public static Loaded load(KafkaSettings settings, InstanceLedger ledger, Duration timeout) {
+        return load(settings, ledger, timeout, record -> { });
+    }
+
+    /** As {@link #load(KafkaSettings, InstanceLedger, Duration)}, also handing every readable record to {@code also} (study completeness). */
+    public static Loaded load(KafkaSettings settings, InstanceLedger ledger, Duration timeout, java.util.function.Consumer<InstanceRecord> also) {
         long records = 0;
         long unreadable = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -52,6 +57,7 @@ public final class InstanceLedgerLoader {
                         ledger.forget(sop);
                     } else if (DecodeResult.decode(SERDE, r.value()) instanceof DecodeResult.Decoded<InstanceRecord> decoded) {
                         ledger.record(sop, decoded.value().getVerdict());
+                        also.accept(decoded.value());
                     } else {
                         unreadable++;
                     }

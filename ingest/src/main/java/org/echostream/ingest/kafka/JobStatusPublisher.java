@@ -13,6 +13,7 @@ import org.echostream.contracts.JobState;
 import org.echostream.contracts.JobStatus;
 import org.echostream.contracts.kafka.DeadLetters;
 import org.echostream.contracts.kafka.Topics;
+import org.echostream.ingest.pacs.Backfill;
 import org.echostream.ingest.pipeline.FolderImport;
 import org.echostream.ingest.pipeline.ImportProgress;
 import org.slf4j.Logger;
@@ -50,6 +51,40 @@ public final class JobStatusPublisher implements AutoCloseable {
                     .setItemsPerSecond(p.filesPerSecond()).setEtaSeconds(p.etaSeconds());
         }
         return b.build();
+    }
+
+    /** A backfill's status: counts, studies, rate, ETA and the resume cursor. */
+    public static JobStatus status(String jobId, JobState state, Backfill.Progress p, String message, Instant startedAt, Instant now) {
+        JobStatus.Builder b = JobStatus.newBuilder()
+                .setJobId(jobId).setKind(org.echostream.contracts.jobs.BackfillParameters.KIND).setState(state).setMessage(message)
+                .setStartedAt(startedAt).setUpdatedAt(now);
+        if (p != null) {
+            var t = p.tally();
+            b.setTotal(p.instancesTotal()).setIngested(t.ingested()).setSkipped(t.skipped()).setRejected(t.rejected())
+                    .setRejectedByReason(t.rejectedByReason()).setFailed(t.failed()).setFailedByReason(t.failedByReason()).setBytes(t.bytes())
+                    .setStudiesTotal(p.studiesTotal()).setStudiesDone(t.studiesDone()).setItemsPerSecond(p.instancesPerSecond())
+                    .setEtaSeconds(p.etaSeconds()).setCursor(p.cursor());
+        }
+        return b.build();
+    }
+
+    public static JobState stateOf(Backfill.Ending ending) {
+        return switch (ending) {
+            case SUCCEEDED -> JobState.SUCCEEDED;
+            case FAILED -> JobState.FAILED;
+            case CANCELLED -> JobState.CANCELLED;
+        };
+    }
+
+    /** A dead letter that did not come from a Kafka record (a failed retrieval), acknowledged before it returns. */
+    public void deadLetter(DeadLetter letter) {
+        var target = deadLetters.toProducerRecord(letter);
+        byte[] value = deadLetters.topic().valueSerde().serializer().serialize(target.topic(), letter);
+        try {
+            producer.send(new ProducerRecord<>(target.topic(), target.key(), value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new KafkaException("dead letter " + letter.getReasonCode() + " not published: " + e.getMessage(), e);
+        }
     }
 
     public static JobState stateOf(FolderImport.Ending ending) {

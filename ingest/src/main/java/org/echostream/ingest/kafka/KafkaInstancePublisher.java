@@ -11,8 +11,10 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.echostream.contracts.Clip;
 import org.echostream.contracts.DeadLetter;
+import org.echostream.contracts.StudyStatus;
 import org.echostream.contracts.kafka.Topic;
 import org.echostream.contracts.kafka.Topics;
 import org.echostream.ingest.pipeline.InstancePublisher;
@@ -21,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes one instance per Kafka transaction: its StudyRecord, InstanceRecord, clips and dead letter are
- * all visible to read_committed consumers, or none is. Returns only after the commit was acknowledged
+ * Publishes one instance per Kafka transaction: its StudyRecord, StudyStatus, InstanceRecord, clips and dead letter
+ * are all visible to read_committed consumers, or none is. Returns only after the commit was acknowledged
  * (acks=all), so the caller may then acknowledge the sender. After a failure the producer is replaced, so
  * that a broker outage ends in refusals, not in a stuck service.
  */
@@ -30,18 +32,57 @@ public final class KafkaInstancePublisher implements InstancePublisher, AutoClos
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaInstancePublisher.class);
 
+    /**
+     * Header naming the process that wrote a study status, so that this process, following the topic for statuses
+     * written elsewhere (a command-line import, another replica), skips its own.
+     */
+    public static final String WRITER_HEADER = "echostream-writer";
+
     private final KafkaSettings settings;
     private final String transactionalId;
+    private final String writer;
     private KafkaProducer<String, byte[]> producer;
 
     public KafkaInstancePublisher(KafkaSettings settings, String transactionalId) {
+        this(settings, transactionalId, transactionalId + "-" + java.util.UUID.randomUUID());
+    }
+
+    /** @param writer this process's name in the {@link #WRITER_HEADER} of study statuses */
+    public KafkaInstancePublisher(KafkaSettings settings, String transactionalId, String writer) {
         this.settings = settings;
         this.transactionalId = transactionalId;
+        this.writer = writer;
+    }
+
+    public String writer() {
+        return writer;
     }
 
     @Override
-    public synchronized void publish(ProcessedInstance instance) throws PublishException {
+    public synchronized void publish(ProcessedInstance instance, List<StudyStatus> statuses) throws PublishException {
         List<ProducerRecord<String, byte[]>> records = recordsOf(instance);
+        records.addAll(statusRecords(statuses));
+        transaction(records, "records of instance " + instance.sopInstanceUid());
+    }
+
+    @Override
+    public synchronized void publishStatuses(List<StudyStatus> statuses) throws PublishException {
+        if (!statuses.isEmpty()) {
+            transaction(statusRecords(statuses), statuses.size() + " study status(es)");
+        }
+    }
+
+    private List<ProducerRecord<String, byte[]>> statusRecords(List<StudyStatus> statuses) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (StudyStatus status : statuses) {
+            ProducerRecord<String, byte[]> r = record(Topics.STUDY_STATUS, status.getStudyInstanceUid(), status);
+            r.headers().add(new RecordHeader(WRITER_HEADER, writer.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            records.add(r);
+        }
+        return records;
+    }
+
+    private void transaction(List<ProducerRecord<String, byte[]>> records, String what) throws PublishException {
         KafkaProducer<String, byte[]> p;
         try {
             p = producer();
@@ -64,12 +105,11 @@ public final class KafkaInstancePublisher implements InstancePublisher, AutoClos
             } catch (RuntimeException abortFailed) {
                 discardProducer();
             }
-            throw new PublishException("records of instance " + instance.sopInstanceUid() + " not published within "
-                    + settings.publishTimeout().toSeconds() + " s: " + e.getMessage(), e);
+            throw new PublishException(what + " not published within " + settings.publishTimeout().toSeconds() + " s: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // e.g. IllegalStateException after a timed-out commit: this producer's transaction state is unknown
             discardProducer();
-            throw new PublishException("records of instance " + instance.sopInstanceUid() + " not published: " + e, e);
+            throw new PublishException(what + " not published: " + e, e);
         }
     }
 

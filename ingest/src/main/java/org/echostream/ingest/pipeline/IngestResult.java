@@ -19,6 +19,13 @@ public sealed interface IngestResult {
     record Refused(Refusal refusal, String detail) implements IngestResult {
     }
 
+    /**
+     * Sound, but not what the sender's request promised (a STOW-RS to one study carrying another): nothing was
+     * published, and sending it again unchanged will not help.
+     */
+    record Declined(String sopInstanceUid, String reasonCode, String detail) implements IngestResult {
+    }
+
     /** Why an instance was refused. */
     enum Refusal {
         SPOOL_FULL, KAFKA_UNAVAILABLE, STORAGE_ERROR

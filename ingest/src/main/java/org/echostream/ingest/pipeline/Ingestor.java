@@ -8,23 +8,43 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Semaphore;
+import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.Verdict;
+import org.echostream.ingest.completeness.StudyCompleteness;
 import org.echostream.ingest.dicom.DicomInputException;
 import org.echostream.ingest.dicom.DicomScanner;
 import org.echostream.ingest.dicom.RejectReason;
 
 /**
- * One instance from arrival to acknowledged records, the same for C-STORE and folder import: skip what the
- * ledger knows, spool durably, process, publish in one transaction, then record it in the ledger. A result
- * other than {@link IngestResult.Refused} means the instance is safe to acknowledge.
+ * One instance from arrival to acknowledged records, the same for C-STORE, STOW-RS, backfill and folder import:
+ * skip what the ledger knows, spool durably, process, publish in one transaction (with its study's completeness
+ * status), then record it in the ledger. A result other than {@link IngestResult.Refused} means the instance is
+ * safe to acknowledge.
  */
 public final class Ingestor {
+
+    /** Completeness windows for callers that do not configure them (tests, benchmarks). */
+    public static final StudyCompleteness.Rules DEFAULT_COMPLETENESS = new StudyCompleteness.Rules(Duration.ofSeconds(30), Duration.ofMinutes(5));
 
     /** Told about every result, e.g. to count it in metrics and log it. */
     public interface Listener {
         void onResult(IngestResult result, Provenance provenance, long nanos);
+    }
+
+    /**
+     * Decides, once an instance is processed and before anything is published, whether the sender's request may
+     * take it (a STOW-RS to /studies/{uid} takes only that study).
+     */
+    @FunctionalInterface
+    public interface Admission {
+        /** @return null to admit, else why not (the {@link IngestResult.Declined}) */
+        IngestResult.Declined refuse(ProcessedInstance instance);
+
+        Admission ANY = instance -> null;
     }
 
     private final InstanceProcessor processor;
@@ -35,6 +55,7 @@ public final class Ingestor {
     private final Listener listener;
     /** Decoding holds a whole loop in memory: this many instances are processed at once, the others wait. */
     private final Semaphore processing;
+    private final StudyCompleteness studies;
 
     public Ingestor(InstanceProcessor processor, Spool spool, InstancePublisher publisher, InstanceLedger ledger, long maxFileBytes,
                     Listener listener) {
@@ -43,6 +64,12 @@ public final class Ingestor {
 
     public Ingestor(InstanceProcessor processor, Spool spool, InstancePublisher publisher, InstanceLedger ledger, long maxFileBytes,
                     Listener listener, int concurrentInstances) {
+        this(processor, spool, publisher, ledger, maxFileBytes, listener, concurrentInstances, new StudyCompleteness(DEFAULT_COMPLETENESS));
+    }
+
+    public Ingestor(InstanceProcessor processor, Spool spool, InstancePublisher publisher, InstanceLedger ledger, long maxFileBytes,
+                    Listener listener, int concurrentInstances, StudyCompleteness studies) {
+        this.studies = studies;
         this.processor = processor;
         this.spool = spool;
         this.publisher = publisher;
@@ -60,19 +87,32 @@ public final class Ingestor {
         return ledger;
     }
 
+    public StudyCompleteness studies() {
+        return studies;
+    }
+
+    public InstancePublisher publisher() {
+        return publisher;
+    }
+
     /**
      * An instance already written to the spool (C-STORE).
      *
      * @param announcedSopUid the SOP Instance UID the sender announced (C-STORE command or file meta), may be null
      */
     public IngestResult ingest(SpooledFile spooled, Provenance provenance, String announcedSopUid) {
+        return ingest(spooled, provenance, announcedSopUid, Admission.ANY);
+    }
+
+    /** As {@link #ingest(SpooledFile, Provenance, String)}, publishing only what {@code admission} admits. */
+    public IngestResult ingest(SpooledFile spooled, Provenance provenance, String announcedSopUid, Admission admission) {
         long start = System.nanoTime();
-        IngestResult result = ingestTimed(spooled, provenance, announcedSopUid);
+        IngestResult result = ingestTimed(spooled, provenance, announcedSopUid, admission);
         listener.onResult(result, provenance, System.nanoTime() - start);
         return result;
     }
 
-    private IngestResult ingestTimed(SpooledFile spooled, Provenance provenance, String announcedSopUid) {
+    private IngestResult ingestTimed(SpooledFile spooled, Provenance provenance, String announcedSopUid, Admission admission) {
         if (ledger.contains(announcedSopUid)) {
             return new IngestResult.AlreadyIngested(announcedSopUid);
         }
@@ -83,13 +123,13 @@ public final class Ingestor {
             return new IngestResult.Refused(IngestResult.Refusal.STORAGE_ERROR, "interrupted while waiting to process");
         }
         try {
-            return processAndPublish(spooled, provenance);
+            return processAndPublish(spooled, provenance, admission);
         } finally {
             processing.release();
         }
     }
 
-    private IngestResult processAndPublish(SpooledFile spooled, Provenance provenance) {
+    private IngestResult processAndPublish(SpooledFile spooled, Provenance provenance, Admission admission) {
         ByteBuffer file;
         try {
             file = Spool.map(spooled);
@@ -107,8 +147,12 @@ public final class Ingestor {
         if (processed.verdict().verdict() != Verdict.REJECTED && ledger.contains(sop)) {
             return new IngestResult.AlreadyIngested(sop);
         }
+        IngestResult.Declined declined = admission.refuse(processed);
+        if (declined != null) {
+            return declined;
+        }
         try {
-            publisher.publish(processed);
+            publishWithStatus(processed, provenance);
         } catch (InstancePublisher.PublishException | RuntimeException e) {
             return new IngestResult.Refused(IngestResult.Refusal.KAFKA_UNAVAILABLE, e.getMessage());
         }
@@ -116,6 +160,17 @@ public final class Ingestor {
             ledger.record(sop, processed.verdict().verdict());
         }
         return new IngestResult.Published(processed, spooled);
+    }
+
+    /** The instance, and the status of its study when it names one, in one transaction. */
+    private void publishWithStatus(ProcessedInstance processed, Provenance provenance) throws InstancePublisher.PublishException {
+        InstanceRecord record = processed.instance();
+        if (record == null) {
+            publisher.publish(processed, List.of());
+            return;
+        }
+        studies.onInstance(record.getStudyInstanceUid(), record.getSeriesInstanceUid(), record.getSopInstanceUid(), provenance.session(),
+                provenance.receivedAt(), statuses -> publisher.publish(processed, statuses));
     }
 
     /** A file on disk (folder import): checked, skipped when already ingested, else copied into the spool and ingested. */
@@ -169,7 +224,7 @@ public final class Ingestor {
     private IngestResult rejectEarly(RejectReason reason, String detail, Provenance provenance, String sha256, long size) {
         ProcessedInstance rejected = processor.rejectUnspooled(reason, detail, provenance, sha256, size);
         try {
-            publisher.publish(rejected);
+            publisher.publish(rejected, List.of());
         } catch (InstancePublisher.PublishException | RuntimeException e) {
             return new IngestResult.Refused(IngestResult.Refusal.KAFKA_UNAVAILABLE, e.getMessage());
         }

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Spaces items evenly at no more than {@code perSecond}, so that a batch import leaves CPU, disk and
- * broker to the live C-STORE traffic. Time comes from the injected clock; waiting from the injected sleeper.
+ * Spaces items evenly at no more than {@code perSecond}, so that a batch import leaves CPU, disk and broker to the
+ * live C-STORE traffic, and a backfill stays within what the PACS owner allows. Time comes from the injected clock;
+ * waiting from the injected sleeper. Safe to share between threads: they queue for their turn.
  */
 public final class Throttle {
 
@@ -35,14 +36,27 @@ public final class Throttle {
 
     /** Waits until the next item may start. */
     public void acquire() throws InterruptedException {
+        acquire(1);
+    }
+
+    /**
+     * Waits until the next {@code items} may start together (a retrieval of several instances); the items after
+     * them wait as long as these would have one by one.
+     *
+     * @return whether it had to wait
+     */
+    public synchronized boolean acquire(int items) throws InterruptedException {
         if (interval.isZero()) {
-            return;
+            return false;
         }
         Instant now = clock.instant();
+        boolean waited = false;
         if (next != null && now.isBefore(next)) {
             sleeper.sleep(Duration.between(now, next));
             now = next;
+            waited = true;
         }
-        next = now.plus(interval);
+        next = now.plus(interval.multipliedBy(Math.max(1, items)));
+        return waited;
     }
 }

@@ -65,6 +65,8 @@ final class Association implements Runnable {
     private final StoreHandler handler;
     private final ScpListener listener;
     private final AtomicInteger active;
+    private final AtomicInteger peak;
+    private final String id;
     private final Map<Integer, Context> contexts = new HashMap<>();
     private DataInputStream in;
     private DataOutputStream out;
@@ -80,7 +82,10 @@ final class Association implements Runnable {
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream();
     private final byte[] chunk = new byte[CHUNK];
 
-    Association(Socket socket, ScpSettings settings, StoreHandler handler, ScpListener listener, AtomicInteger active) {
+    Association(String id, Socket socket, ScpSettings settings, StoreHandler handler, ScpListener listener, AtomicInteger active,
+                AtomicInteger peak) {
+        this.id = id;
+        this.peak = peak;
         this.socket = socket;
         this.settings = settings;
         this.handler = handler;
@@ -90,13 +95,14 @@ final class Association implements Runnable {
 
     @Override
     public void run() {
+        boolean released = false;
         try (socket) {
             socket.setSoTimeout((int) settings.idleTimeout().toMillis());
             socket.setTcpNoDelay(true);
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), CHUNK));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 8192));
             if (negotiate()) {
-                serve();
+                released = serve();
             }
         } catch (ProtocolException e) {
             abortQuietly(e.reason);
@@ -112,6 +118,7 @@ final class Association implements Runnable {
             discardReception();
             if (counted) {
                 active.decrementAndGet();
+                handler.associationEnded(id, callingAe, released);
             }
         }
     }
@@ -162,11 +169,13 @@ final class Association implements Runnable {
         if (refusal != null) {
             return false;
         }
-        if (active.incrementAndGet() > settings.maxAssociations()) {
+        int now = active.incrementAndGet();
+        if (now > settings.maxAssociations()) {
             active.decrementAndGet();
             reject(2, 3, 2, "TOO_MANY_ASSOCIATIONS"); // transient, service provider (presentation), local limit exceeded
             return false;
         }
+        peak.accumulateAndGet(now, Math::max);
         counted = true;
         accept(called, calling, reserved, proposed);
         listener.associationAccepted(callingAe);
@@ -263,7 +272,8 @@ final class Association implements Runnable {
 
     // ---- data transfer ----------------------------------------------------------------------------------
 
-    private void serve() throws IOException, ProtocolException {
+    /** @return true when the peer released the association, false when it aborted */
+    private boolean serve() throws IOException, ProtocolException {
         while (true) {
             int type = in.readUnsignedByte();
             in.readUnsignedByte();
@@ -280,12 +290,12 @@ final class Association implements Runnable {
                     discardReception();
                     pdu(A_RELEASE_RP, new byte[4]);
                     listener.associationEnded(callingAe);
-                    return;
+                    return true;
                 }
                 case A_ABORT -> {
                     discardReception();
                     listener.associationAborted(callingAe, "PEER_ABORT");
-                    return;
+                    return false;
                 }
                 default -> throw new ProtocolException(2, "unexpected PDU type " + type + " during data transfer");
             }
@@ -372,7 +382,8 @@ final class Association implements Runnable {
             pendingStatus = StoreStatus.sopClassNotSupported("SOP class differs from the presentation context");
         } else {
             try {
-                reception = handler.begin(new StoreRequest(callingAe, sopClass, sopInstance, context.transferSyntax(), messageId));
+                reception = handler.begin(new StoreRequest(callingAe, sopClass, sopInstance, context.transferSyntax(), messageId, id,
+                        command.uid(CommandSet.MOVE_ORIGINATOR_AE_TITLE), command.us(CommandSet.MOVE_ORIGINATOR_MESSAGE_ID)));
                 byte[] header = Part10Header.of(sopClass, sopInstance, context.transferSyntax(), callingAe);
                 reception.write(header, 0, header.length);
             } catch (StoreHandler.Refusal r) {

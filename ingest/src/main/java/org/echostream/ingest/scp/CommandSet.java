@@ -22,9 +22,21 @@ final class CommandSet {
     static final int STATUS = 0x0900;
     static final int ERROR_COMMENT = 0x0902;
     static final int AFFECTED_SOP_INSTANCE_UID = 0x1000;
+    static final int MOVE_DESTINATION = 0x0600;
+    static final int REMAINING_SUBOPERATIONS = 0x1020;
+    static final int COMPLETED_SUBOPERATIONS = 0x1021;
+    static final int FAILED_SUBOPERATIONS = 0x1022;
+    static final int WARNING_SUBOPERATIONS = 0x1023;
+    static final int MOVE_ORIGINATOR_AE_TITLE = 0x1030;
+    static final int MOVE_ORIGINATOR_MESSAGE_ID = 0x1031;
 
     static final int C_STORE_RQ = 0x0001;
     static final int C_ECHO_RQ = 0x0030;
+    static final int C_GET_RQ = 0x0010;
+    static final int C_FIND_RQ = 0x0020;
+    static final int C_MOVE_RQ = 0x0021;
+    static final int C_CANCEL_RQ = 0x0FFF;
+    static final int PRIORITY_MEDIUM = 0x0000;
     static final int RESPONSE_BIT = 0x8000;
     /** Command Data Set Type value meaning "no data set follows". */
     static final int NO_DATA_SET = 0x0101;
@@ -72,6 +84,41 @@ final class CommandSet {
     boolean hasDataSet() {
         Integer type = us(COMMAND_DATA_SET_TYPE);
         return type != null && type != NO_DATA_SET;
+    }
+
+    /**
+     * A request command set (C-FIND, C-MOVE, C-GET, C-STORE-RSP aside) with a data set following: group length first,
+     * then the elements in tag order.
+     *
+     * @param moveDestination the AE title for a C-MOVE, else null
+     */
+    static byte[] request(int commandField, String sopClassUid, int messageId, String moveDestination) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        element(body, AFFECTED_SOP_CLASS_UID, uidBytes(sopClassUid));
+        element(body, COMMAND_FIELD, us2(commandField));
+        element(body, MESSAGE_ID, us2(messageId));
+        if (moveDestination != null) {
+            element(body, MOVE_DESTINATION, textBytes(moveDestination));
+        }
+        element(body, PRIORITY, us2(PRIORITY_MEDIUM));
+        element(body, COMMAND_DATA_SET_TYPE, us2(0x0000));
+        return withGroupLength(body);
+    }
+
+    /** A C-CANCEL-RQ for the request with this message id. */
+    static byte[] cancel(int messageIdBeingCancelled) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        element(body, COMMAND_FIELD, us2(C_CANCEL_RQ));
+        element(body, MESSAGE_ID_RESPONDED_TO, us2(messageIdBeingCancelled));
+        element(body, COMMAND_DATA_SET_TYPE, us2(NO_DATA_SET));
+        return withGroupLength(body);
+    }
+
+    private static byte[] withGroupLength(ByteArrayOutputStream body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        element(out, 0x0000, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(body.size()).array());
+        out.writeBytes(body.toByteArray());
+        return out.toByteArray();
     }
 
     /** A response command set: group length first, then the elements in tag order. */

@@ -22,6 +22,7 @@ public final class DicomScp implements AutoCloseable {
     private final StoreHandler handler;
     private final ScpListener listener;
     private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
     private final AtomicLong counter = new AtomicLong();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket server;
@@ -61,13 +62,14 @@ public final class DicomScp implements AutoCloseable {
                 continue;
             }
             connections.add(socket);
+            long number = counter.incrementAndGet();
             Thread t = new Thread(() -> {
                 try {
-                    new Association(socket, settings, handler, listener, active).run();
+                    new Association("dimse-" + number, socket, settings, handler, listener, active, peak).run();
                 } finally {
                     connections.remove(socket);
                 }
-            }, "dicom-association-" + counter.incrementAndGet());
+            }, "dicom-association-" + number);
             t.setDaemon(true);
             t.start();
         }
@@ -83,6 +85,11 @@ public final class DicomScp implements AutoCloseable {
 
     public int activeAssociations() {
         return active.get();
+    }
+
+    /** Most associations served at once since the start (a backfill's concurrency shows here too). */
+    public int peakAssociations() {
+        return peak.get();
     }
 
     @Override

@@ -27,11 +27,23 @@ public final class IngestingStoreHandler implements StoreHandler {
     private final Ingestor ingestor;
     private final Clock clock;
     private final long maxInstanceBytes;
+    private final StoreRouting routing;
 
     public IngestingStoreHandler(Ingestor ingestor, Clock clock, long maxInstanceBytes) {
+        this(ingestor, clock, maxInstanceBytes, StoreRouting.NONE);
+    }
+
+    /** @param routing recognises the sub-operations of this service's own C-MOVEs (backfill) */
+    public IngestingStoreHandler(Ingestor ingestor, Clock clock, long maxInstanceBytes, StoreRouting routing) {
         this.ingestor = ingestor;
         this.clock = clock;
         this.maxInstanceBytes = maxInstanceBytes;
+        this.routing = routing;
+    }
+
+    @Override
+    public void associationEnded(String associationId, String callingAeTitle, boolean released) {
+        ingestor.studies().sessionEnded(associationId, released, clock.instant());
     }
 
     @Override
@@ -58,7 +70,14 @@ public final class IngestingStoreHandler implements StoreHandler {
                 } catch (IOException e) {
                     return StoreStatus.outOfResources("spool write failed");
                 }
-                IngestResult result = ingestor.ingest(spooled, Provenance.cstore(request.callingAeTitle(), clock.instant()), request.sopInstanceUid());
+                java.time.Instant now = clock.instant();
+                StoreRouting.Routed routed = routing.route(request, now);
+                Provenance provenance = routed != null ? routed.provenance()
+                        : Provenance.cstore(request.callingAeTitle(), now, request.associationId());
+                IngestResult result = ingestor.ingest(spooled, provenance, request.sopInstanceUid());
+                if (routed != null) {
+                    routed.onResult().accept(result);
+                }
                 return statusOf(result);
             }
 
@@ -73,12 +92,15 @@ public final class IngestingStoreHandler implements StoreHandler {
         };
     }
 
-    static StoreStatus statusOf(IngestResult result) {
+    public static StoreStatus statusOf(IngestResult result) {
         if (result instanceof IngestResult.Refused refused) {
             return StoreStatus.outOfResources(refused.refusal().name());
         }
         if (result instanceof IngestResult.AlreadyIngested) {
             return StoreStatus.SUCCESS;
+        }
+        if (result instanceof IngestResult.Declined declined) {
+            return StoreStatus.cannotUnderstand(declined.reasonCode());
         }
         var instance = result instanceof IngestResult.Published p ? p.instance() : ((IngestResult.RejectedEarly) result).instance();
         if (instance.verdict().verdict() != Verdict.REJECTED) {

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * The preamble and File Meta Information written before a received data set, so that what is spooled is
  * an ordinary Part 10 file (PS3.10 7.1).
  */
-final class Part10Header {
+public final class Part10Header {
 
     /** echostream's implementation class UID (a UUID-derived 2.25 UID) and version name. */
     static final String IMPLEMENTATION_CLASS_UID = "2.25.210779532406120290123402683262125367061";
@@ -18,7 +18,7 @@ final class Part10Header {
     private Part10Header() {
     }
 
-    static byte[] of(String sopClassUid, String sopInstanceUid, String transferSyntaxUid, String sourceAeTitle) {
+    public static byte[] of(String sopClassUid, String sopInstanceUid, String transferSyntaxUid, String sourceAeTitle) {
         ByteArrayOutputStream meta = new ByteArrayOutputStream();
         element(meta, 0x0001, "OB", new byte[] {0, 1});
         element(meta, 0x0002, "UI", CommandSet.uidBytes(sopClassUid));

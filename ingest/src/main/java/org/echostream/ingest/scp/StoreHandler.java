@@ -16,6 +16,13 @@ public interface StoreHandler {
      */
     Reception begin(StoreRequest request) throws Refusal;
 
+    /**
+     * An association ended: released by the peer ({@code released}), or aborted, cut or timed out. Study
+     * completeness counts a release as "this sender is done for now".
+     */
+    default void associationEnded(String associationId, String callingAeTitle, boolean released) {
+    }
+
     /** The bytes of one instance as they arrive: the Part 10 header the SCP writes, then the data set. */
     interface Reception extends AutoCloseable {
         void write(byte[] bytes, int offset, int length) throws IOException;

@@ -27,6 +27,7 @@ import org.echostream.kafka.local.SharedLocalKafka;
  * <pre>
  *   decode  frames/s of decode, of decode + clean + clip, of PixelMed's RLE decoder, of dcmdrle / dcmdjpeg
  *   cstore  C-STORE instances/s and MB/s with storescu: to the ingest SCP (with Kafka) and to Orthanc
+ *   backfill  studies/hour and MB/s pulled from Orthanc by C-MOVE, C-GET and WADO-RS (BackfillBenchmark; not in the default run)
  * </pre>
  */
 public final class IngestBenchmark {
@@ -45,6 +46,9 @@ public final class IngestBenchmark {
         }
         if (args.length == 0 || args[0].equals("cstore")) {
             cstore(files, dir, args.length > 1 ? Integer.parseInt(args[1]) : 2);
+        }
+        if (args.length > 0 && args[0].equals("backfill")) {
+            BackfillBenchmark.run(files, dir, args.length > 1 ? Integer.parseInt(args[1]) : 4);
         }
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

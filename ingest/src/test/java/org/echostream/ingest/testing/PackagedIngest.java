@@ -91,6 +91,12 @@ public final class PackagedIngest implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** SIGKILL: a crash, nothing shut down cleanly. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy(); // SIGTERM: Quarkus shuts down cleanly

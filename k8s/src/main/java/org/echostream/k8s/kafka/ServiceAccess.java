@@ -30,8 +30,9 @@ public record ServiceAccess(String service, List<Topic<?, ?>> reads, List<Topic<
 
     /** Step 1 of the data flow: DICOM in, study/instance/clips out in one transaction; carries out batch jobs. */
     public static final ServiceAccess INGEST = new ServiceAccess("ingest",
-            // instances.v1 is the import ledger and job-status.v1 the resume cursor: ingest reads back what it wrote.
-            List.of(Topics.JOB_COMMANDS, Topics.INSTANCES, Topics.JOB_STATUS),
+            // instances.v1 is the import ledger, job-status.v1 the resume cursor (imports, backfills) and study-status.v1
+            // the study completeness state restored at start: ingest reads back what it wrote.
+            List.of(Topics.JOB_COMMANDS, Topics.INSTANCES, Topics.JOB_STATUS, Topics.STUDY_STATUS),
             List.of(Topics.STUDIES, Topics.STUDY_STATUS, Topics.INSTANCES, Topics.CLIPS, Topics.JOB_STATUS, Topics.DLQ_INGEST),
             true, false);
 
