@@ -94,36 +94,6 @@ def loop_tokens(enc, pred, frames: np.ndarray, metas, prep: PrepConfig):
     return tok, torch.cat(preds).reshape(L, K - 1, ecfg.num_tokens, -1)
 
 
-def normative_features(tok: torch.Tensor, grid) -> torch.Tensor:
-    """tok [..., N, D] -> [..., D + Hg*Wg]: pooled LN embedding and the latent motion map
-    m[r, c] = mean_d std_t LN(tok)[t, r, c, d] (population std over the Tg time slots)."""
-    tg, hg, wg = grid
-    z = ln(tok)
-    pooled = z.mean(dim=-2)
-    zz = z.reshape(*z.shape[:-2], tg, hg * wg, z.shape[-1])
-    motion = zz.std(dim=-3, unbiased=False).mean(dim=-1)                           # [..., Hg*Wg]
-    return torch.cat([pooled, motion], dim=-1)
-
-
-def fit_normative(feats: np.ndarray, k: int) -> dict:
-    mu = feats.mean(0)
-    c = feats - mu
-    cov = c.T @ c / (len(c) - 1)
-    ev, evec = np.linalg.eigh(cov)
-    order = ev.argsort()[::-1]
-    ev, evec = ev[order], evec[:, order]
-    lam_res = float(max(ev[k:].mean(), 1e-8))
-    return {"mean": mu, "components": evec[:, :k].T, "eigenvalues": ev[:k], "residual_eigenvalue": lam_res}
-
-
-def normative_score(feats: np.ndarray, nm: dict) -> np.ndarray:
-    """sqrt(d2 / F) with d2 = sum_i p_i^2/lambda_i + (|c|^2 - sum_i p_i^2)/lambda_res, p = V c, c = f - mean."""
-    c = feats - nm["mean"]
-    p = c @ nm["components"].T
-    d2 = (p ** 2 / nm["eigenvalues"]).sum(-1) + ((c ** 2).sum(-1) - (p ** 2).sum(-1)) / nm["residual_eigenvalue"]
-    return np.sqrt(np.maximum(d2, 0) / feats.shape[-1])
-
-
 def series_scores(tok, pred, grid, nm, topk_frac):
     """Per-loop scores. tok [L,K,N,D], pred [L,K-1,N,D]."""
     s_tok = (ln(pred) - ln(tok[:, 1:])).abs().mean(-1).numpy()                     # (L, K-1, N)
@@ -131,8 +101,8 @@ def series_scores(tok, pred, grid, nm, topk_frac):
     pair = s_tok.mean(-1)                                                          # (L, K-1)
     k = max(1, int(round(topk_frac * s_tok.shape[-1])))
     top = np.sort(s_tok, axis=-1)[..., -k:].mean(-1)
-    feats = normative_features(tok, grid).numpy()                                  # (L, K, F)
-    norm = normative_score(feats, nm)                                              # (L, K)
+    feats = scoring.normative_features(tok, grid).numpy()                          # (L, K, F)
+    norm = scoring.normative_distance(feats, nm)                                       # (L, K)
     return {"surprise_mean": pair.mean(1), "surprise_maxpair": pair.max(1), "surprise_top10": top.mean(1),
             "surprise_top10_max": top.max(1), "copy_mean": c_tok.mean((1, 2)),
             "normative": norm.mean(1), "normative_max": norm.max(1),
@@ -198,8 +168,8 @@ def evaluate(cfg: EvalConfig):
     n_tr = min(cfg.normative_train_loops, len(tr["metas"]))
     tok_tr = torch.cat([loop_tokens(enc, pred, tr["frames"][:n_tr], tr["metas"][:n_tr], prep)[0],
                         loop_tokens(enc, pred, tn["frames"], tn["metas"], prep)[0]])
-    feats_tr = normative_features(tok_tr, grid).reshape(-1, ecfg.dim + grid[1] * grid[2]).numpy()
-    nm = fit_normative(feats_tr, cfg.normative_k)
+    feats_tr = scoring.normative_features(tok_tr, grid).reshape(-1, ecfg.dim + grid[1] * grid[2]).numpy()
+    nm = scoring.fit_normative(feats_tr, cfg.normative_k)
     ms = scoring.fit_motion(scoring.normative_features(tok_tr, grid, "motion").reshape(-1, grid[1] * grid[2]).numpy())
     res, meas = {}, {}
     for name in ("calib", "val", "eval"):
