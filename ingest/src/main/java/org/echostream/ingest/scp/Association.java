@@ -1,5 +1,13 @@
 package org.echostream.ingest.scp;
 
+import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_RQ;
+import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_AC;
+import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_RJ;
+import static org.echostream.ingest.scp.PduType.P_DATA_TF;
+import static org.echostream.ingest.scp.PduType.A_RELEASE_RQ;
+import static org.echostream.ingest.scp.PduType.A_RELEASE_RP;
+import static org.echostream.ingest.scp.PduType.A_ABORT;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,13 +43,6 @@ final class Association implements Runnable {
             "1.2.840.10008.5.1.4.1.1.7", "1.2.840.10008.5.1.4.1.1.7.1", "1.2.840.10008.5.1.4.1.1.7.2", "1.2.840.10008.5.1.4.1.1.7.3",
             "1.2.840.10008.5.1.4.1.1.7.4");
 
-    private static final int A_ASSOCIATE_RQ = 0x01;
-    private static final int A_ASSOCIATE_AC = 0x02;
-    private static final int A_ASSOCIATE_RJ = 0x03;
-    private static final int P_DATA_TF = 0x04;
-    private static final int A_RELEASE_RQ = 0x05;
-    private static final int A_RELEASE_RP = 0x06;
-    private static final int A_ABORT = 0x07;
     private static final int MAX_ASSOCIATE_RQ = 64 * 1024;
     private static final int MAX_COMMAND_BYTES = 64 * 1024;
     private static final int CHUNK = 64 * 1024;
