@@ -124,7 +124,7 @@ class ImportCommand {
 
     private static void usage() {
         System.err.println("usage: bin/echostream ingest [--rate FILES_PER_S] [--job-id ID] PATH...\n"
-                + "  imports DICOM files (folders walked, any file names) through the ingest pipeline into Kafka.\n"
+                + "  imports DICOM files (folders walked, any file names; ZIP, tar and tar.gz archives unpacked) through the ingest pipeline into Kafka.\n"
                 + "  Instances already ingested are skipped, so an interrupted import resumes where it stopped.\n"
                 + "  --rate   at most this many files per second (default echostream.ingest.import-files-per-second; 0: no limit)\n"
                 + "  --job-id the job id its status is published under (default cli-<time>)");

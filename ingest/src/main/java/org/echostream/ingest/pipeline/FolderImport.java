@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.stream.Stream;
 import org.echostream.contracts.Verdict;
 
 /**
- * Imports DICOM files from folders (any names, walked recursively, links not followed), one by one through
+ * Imports DICOM files from folders (any names, walked recursively, links not followed) and from ZIP or tar(.gz)
+ * archives named as roots (unpacked into a scratch folder first, {@link ArchiveExpander}), one by one through
  * the {@link Ingestor}: resumable (the ledger skips instances ingested by an earlier run), throttled, with
  * progress after every file. When Kafka or the spool refuses, the file is retried with backoff; if it still
  * cannot be made durable the import stops, and a later run resumes where this one stopped.
@@ -47,13 +49,23 @@ public final class FolderImport {
     private final Throttle throttle;
     private final RetryPolicy retry;
     private final Throttle.Sleeper sleeper;
+    private final ArchiveExpander archives;
+
+    /** Default archive bounds: 4 GiB per file, 64 GiB and 1,000,000 files per archive. */
+    public static final ArchiveExpander.Limits ARCHIVE_LIMITS = new ArchiveExpander.Limits(4L << 30, 64L << 30, 1_000_000);
 
     public FolderImport(Ingestor ingestor, Clock clock, Throttle throttle, RetryPolicy retry, Throttle.Sleeper sleeper) {
+        this(ingestor, clock, throttle, retry, sleeper, new ArchiveExpander(ARCHIVE_LIMITS));
+    }
+
+    public FolderImport(Ingestor ingestor, Clock clock, Throttle throttle, RetryPolicy retry, Throttle.Sleeper sleeper,
+                        ArchiveExpander archives) {
         this.ingestor = ingestor;
         this.clock = clock;
         this.throttle = throttle;
         this.retry = retry;
         this.sleeper = sleeper;
+        this.archives = archives;
     }
 
     public Summary run(List<Path> roots, Provenance provenance, ProgressListener listener, BooleanSupplier cancelled)
@@ -64,6 +76,44 @@ public final class FolderImport {
                 return new Summary(empty.snapshot(clock.instant()), Ending.FAILED, "no such file or folder: " + root);
             }
         }
+        List<Path> scratch = new ArrayList<>();
+        try {
+            List<String> archiveFailures = new ArrayList<>();
+            List<Path> folders = unpackArchives(roots, scratch, archiveFailures);
+            Summary summary = importFolders(folders, provenance, listener, cancelled);
+            if (summary.ending() == Ending.SUCCEEDED && !archiveFailures.isEmpty()) {
+                return new Summary(summary.progress(), Ending.FAILED, String.join("; ", archiveFailures)
+                        + " (the files before the fault and every other file were imported)");
+            }
+            return summary;
+        } finally {
+            scratch.forEach(FolderImport::deleteQuietly);
+        }
+    }
+
+    /** Roots with every archive replaced by the scratch folder it was unpacked into (as far as it could be). */
+    private List<Path> unpackArchives(List<Path> roots, List<Path> scratch, List<String> failures) {
+        List<Path> folders = new ArrayList<>();
+        for (Path root : roots) {
+            if (!ArchiveExpander.isArchive(root)) {
+                folders.add(root);
+                continue;
+            }
+            try {
+                Path into = Files.createTempDirectory("echostream-archive-");
+                scratch.add(into);
+                folders.add(into);
+                archives.expand(root, into);
+            } catch (IOException e) {
+                failures.add(e instanceof ArchiveExpander.ArchiveException ? e.getMessage()
+                        : "archive " + root.getFileName() + " could not be unpacked: " + e.getMessage());
+            }
+        }
+        return folders;
+    }
+
+    private Summary importFolders(List<Path> roots, Provenance provenance, ProgressListener listener, BooleanSupplier cancelled)
+            throws InterruptedException {
         long total = 0;
         for (Path root : roots) {
             total += count(root);
@@ -117,6 +167,14 @@ public final class FolderImport {
             return Files.walk(root).filter(Files::isRegularFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // scratch in the temp folder; the OS cleans it eventually
         }
     }
 
