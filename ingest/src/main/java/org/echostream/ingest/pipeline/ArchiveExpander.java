@@ -74,7 +74,7 @@ public final class ArchiveExpander {
                     continue;
                 }
                 checkCount(archive, written);
-                total += copy(archive, entry.getName(), zip, Long.MAX_VALUE, into.resolve(flatName(written, entry.getName())), total);
+                total += copy(archive, written, zip, Long.MAX_VALUE, into.resolve(flatName(written, entry.getName())), total);
                 written++;
             }
         }
@@ -108,7 +108,7 @@ public final class ArchiveExpander {
             }
             if (type == '0' || type == '\0' || type == '7') {
                 checkCount(archive, written);
-                total += copy(archive, entryName, in, size, into.resolve(flatName(written, entryName)), total);
+                total += copy(archive, written, in, size, into.resolve(flatName(written, entryName)), total);
                 written++;
                 skip(archive, in, padded - size);
             } else {
@@ -117,7 +117,8 @@ public final class ArchiveExpander {
         }
     }
 
-    private long copy(Path archive, String entryName, InputStream in, long length, Path target, long totalSoFar) throws IOException {
+    /** Entry names may hold patient names: messages name the entry by its index only. */
+    private long copy(Path archive, int index, InputStream in, long length, Path target, long totalSoFar) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         long copied = 0;
         try (OutputStream out = Files.newOutputStream(target)) {
@@ -127,11 +128,11 @@ public final class ArchiveExpander {
                     if (length == Long.MAX_VALUE) {
                         break;                        // zip: the entry ends where its stream ends
                     }
-                    throw new ArchiveException("archive " + archive.getFileName() + " is truncated inside entry #" + entryIndexHint(target));
+                    throw new ArchiveException("archive " + archive.getFileName() + " is truncated inside entry #" + index);
                 }
                 copied += n;
                 if (copied > limits.maxEntryBytes()) {
-                    throw new ArchiveException("archive " + archive.getFileName() + ": entry #" + entryIndexHint(target)
+                    throw new ArchiveException("archive " + archive.getFileName() + ": entry #" + index
                             + " is larger than the " + limits.maxEntryBytes() + "-byte limit per file");
                 }
                 if (totalSoFar + copied > limits.maxTotalBytes()) {
@@ -148,13 +149,6 @@ public final class ArchiveExpander {
         if (written >= limits.maxEntries()) {
             throw new ArchiveException("archive " + archive.getFileName() + " holds more than " + limits.maxEntries() + " files");
         }
-    }
-
-    /** The index in the flat folder (entry names may hold patient names: messages carry the index only). */
-    private static String entryIndexHint(Path target) {
-        String name = target.getFileName().toString();
-        int dash = name.indexOf('-');
-        return dash > 0 ? name.substring(0, dash) : name;
     }
 
     static String flatName(int index, String entryName) {
