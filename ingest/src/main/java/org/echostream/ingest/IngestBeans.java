@@ -46,7 +46,8 @@ class IngestBeans {
     @Singleton
     DicomLimits limits(IngestConfig config) {
         IngestConfig.Ingest c = config.ingest();
-        return new DicomLimits(c.maxFileBytes(), c.maxInflatedBytes(), c.maxFrames(), c.maxDecodedBytes(), c.maxSequenceDepth());
+        return new DicomLimits(c.maxFileBytes(), c.maxInflatedBytes(), c.maxFrames(), c.maxDecodedBytes(), c.maxFrameBytes(),
+                c.maxDecodedPixelBytes(), c.maxSequenceDepth());
     }
 
     /** The clip shape from the model release's manifest: a missing or unreadable manifest stops the service at start. */

@@ -88,6 +88,21 @@ public interface IngestConfig {
         @WithDefault("268435456")
         long maxDecodedBytes();
 
+        /**
+         * Most bytes one decoded frame may occupy before it is turned to grey (rows x columns x samples x 1 for
+         * 8-bit samples, 4 for wider ones): checked before a codec or buffer sees the geometry.
+         */
+        @WithDefault("67108864")
+        long maxFrameBytes();
+
+        /**
+         * Most bytes of decoded pixel data one instance may declare (frames x rows x columns x samples x bytes
+         * per sample); the default is six times the grey cap (three 16-bit samples), so only declarations
+         * beyond any image the grey cap admits are refused by it.
+         */
+        @WithDefault("1610612736")
+        long maxDecodedPixelBytes();
+
         /** Deepest sequence nesting accepted. */
         @WithDefault("16")
         int maxSequenceDepth();

@@ -63,6 +63,9 @@ class InspectCommand {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
             return processor.process(bytes, provenance, null);
+        } catch (OutOfMemoryError e) {
+            return processor.rejectUnspooled(RejectReason.DECODE_OUT_OF_MEMORY, "processing the decoded loop ran out of memory",
+                    provenance, null, 0);
         } catch (IOException e) {
             return processor.rejectUnspooled(RejectReason.UNREADABLE_FILE, "the file cannot be read (" + e.getClass().getSimpleName() + ")",
                     provenance, null, 0);

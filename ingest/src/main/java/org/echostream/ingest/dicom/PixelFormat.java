@@ -61,6 +61,23 @@ public record PixelFormat(int rows, int columns, int samples, int bitsAllocated,
                     "%,d frames of %dx%d need %,d bytes of grayscale, more than the %,d allowed per instance",
                     module.frames(), module.columns(), module.rows(), decoded, limits.maxDecodedBytes()));
         }
+        // Sizes as declared, before any codec or buffer sees them: a 642-byte RLE file may declare one
+        // 16384x16384 RGB frame, which passes the grey cap yet needs 768 MiB of samples to decode.
+        int bytesPerSample = module.bitsAllocated() / 8;
+        int heldBytesPerSample = module.bitsAllocated() == 8 ? 1 : Integer.BYTES;
+        long frameBytes = (long) module.rows() * module.columns() * module.samplesPerPixel() * heldBytesPerSample;
+        if (frameBytes > limits.maxFrameBytes()) {
+            throw new DicomInputException(RejectReason.TOO_LARGE_DECODED, String.format(
+                    "one frame of %dx%d with %d samples of %d bits needs %,d bytes to decode, more than the %,d allowed per frame",
+                    module.columns(), module.rows(), module.samplesPerPixel(), module.bitsAllocated(), frameBytes, limits.maxFrameBytes()));
+        }
+        long pixelBytes = (long) module.frames() * module.rows() * module.columns() * module.samplesPerPixel() * bytesPerSample;
+        if (pixelBytes > limits.maxDecodedPixelBytes()) {
+            throw new DicomInputException(RejectReason.TOO_LARGE_DECODED, String.format(
+                    "%,d frames of %dx%d with %d samples of %d bits declare %,d bytes of pixel data, more than the %,d allowed per instance",
+                    module.frames(), module.columns(), module.rows(), module.samplesPerPixel(), module.bitsAllocated(), pixelBytes,
+                    limits.maxDecodedPixelBytes()));
+        }
         return new PixelFormat(module.rows(), module.columns(), module.samplesPerPixel(), module.bitsAllocated(), bitsStored,
                 module.pixelRepresentation() == 1, module.planarConfiguration() == 1 && module.samplesPerPixel() > 1,
                 photometric, module.frames());

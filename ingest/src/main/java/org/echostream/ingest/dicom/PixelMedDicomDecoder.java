@@ -36,11 +36,23 @@ public final class PixelMedDicomDecoder implements DicomDecoder {
                 attributes = attributesOrNull(e.soundPart());
             }
             return new DecodeOutcome.Rejected(e.reason(), e.getMessage(), attributes, transferSyntaxUid);
+        } catch (OutOfMemoryError e) {
+            // The buffers of this decode are garbage once we return; what the file declared is in the reason, nothing of its content.
+            return new DecodeOutcome.Rejected(RejectReason.DECODE_OUT_OF_MEMORY, outOfMemory(attributes), attributes, transferSyntaxUid);
         } catch (RuntimeException e) {
             // Not a failure we know as bad input: still never fatal to the caller, and named so it can be reported.
             return new DecodeOutcome.Rejected(RejectReason.DECODER_FAILURE,
                     "the decoder failed unexpectedly (" + e.getClass().getName() + ": " + e.getMessage() + ")", attributes, transferSyntaxUid);
         }
+    }
+
+    private static String outOfMemory(InstanceAttributes attributes) {
+        if (attributes == null || attributes.pixels() == null) {
+            return "decoding ran out of memory before the image pixel module was read";
+        }
+        InstanceAttributes.PixelModule p = attributes.pixels();
+        return String.format("decoding %d frames of %dx%d with %d samples of %d bits ran out of memory", p.frames(), p.columns(), p.rows(),
+                p.samplesPerPixel(), p.bitsAllocated());
     }
 
     private static InstanceAttributes attributesOrNull(ScannedObject soundPart) {
@@ -63,15 +75,18 @@ public final class PixelMedDicomDecoder implements DicomDecoder {
         PixelFormat format = PixelFormat.of(attributes.pixels(), limits);
         GrayConverter converter = new GrayConverter(format, attributes.palette());
         int frameSize = format.pixels();
-        byte[] gray = new byte[format.frames() * frameSize];
         FrameBuffer buffer = new FrameBuffer();
         ByteBuffer data = scanned.dataset();
+        // Every length and fragment table is checked before the loop's buffer is allocated: a file that
+        // declares 256 MiB of frames and holds 100 bytes of them is refused without asking for the 256 MiB.
+        byte[] gray;
         if (scanned.pixelData() instanceof PixelDataLocation.Native nativePixels) {
             if (codec != TransferSyntax.Codec.NATIVE) {
                 throw new DicomInputException(RejectReason.MALFORMED_DATASET,
                         "Pixel Data has a defined length although " + scanned.transferSyntaxTitle() + " encapsulates it");
             }
             checkNativeLength(nativePixels, format);
+            gray = new byte[format.frames() * frameSize];
             FrameBuffer.Colour colour = NativeFrameReader.colourOf(format.photometric());
             for (int f = 0; f < format.frames(); f++) {
                 NativeFrameReader.read(data, nativePixels, format, scanned.bigEndian(), f, colour, buffer);
@@ -83,7 +98,10 @@ public final class PixelMedDicomDecoder implements DicomDecoder {
                         "Pixel Data are encapsulated although " + scanned.transferSyntaxTitle() + " is not a compressed transfer syntax");
             }
             List<List<PixelDataLocation.Fragment>> frames = EncapsulatedFrames.split(data, encapsulated, format.frames(), codec);
+            gray = new byte[format.frames() * frameSize];
             decodeEncapsulated(data, frames, codec, format, converter, buffer, gray);
+        } else {
+            throw new IllegalStateException("unknown pixel data location " + scanned.pixelData().getClass().getSimpleName());
         }
         return new GrayLoop(format.frames(), format.rows(), format.columns(), gray);
     }

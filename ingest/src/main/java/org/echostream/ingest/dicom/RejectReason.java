@@ -31,6 +31,11 @@ public enum RejectReason {
     UNSUPPORTED_PIXEL_FORMAT,
     /** More frames or pixels than the configured caps. */
     TOO_LARGE_DECODED,
+    /**
+     * Decoding ran out of memory although the declared sizes were within the caps (several large instances
+     * at once, or a codec's own buffers): the instance is refused, the service goes on.
+     */
+    DECODE_OUT_OF_MEMORY,
     /** A compressed frame the codec could not decode. */
     CORRUPT_COMPRESSED_FRAME,
     /** Palette colour lookup tables missing or inconsistent. */

@@ -142,6 +142,9 @@ public final class Ingestor {
         } catch (RuntimeException e) {
             // a defect, not bad input: the instance is still answered, kept in the spool and dead-lettered for a person
             processed = processor.reject(RejectReason.DECODER_FAILURE, "processing failed unexpectedly (" + e + ")", provenance, spooled);
+        } catch (OutOfMemoryError e) {
+            // the decoder answers its own allocation failures; this is one in cleaning or clipping, whose buffers are garbage now
+            processed = processor.reject(RejectReason.DECODE_OUT_OF_MEMORY, "processing the decoded loop ran out of memory", provenance, spooled);
         }
         String sop = processed.sopInstanceUid();
         if (processed.verdict().verdict() != Verdict.REJECTED && ledger.contains(sop)) {

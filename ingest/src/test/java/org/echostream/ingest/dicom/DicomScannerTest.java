@@ -90,7 +90,7 @@ class DicomScannerTest {
 
     @Test
     void rejects_a_file_larger_than_the_limit() {
-        DicomScanner small = new DicomScanner(new DicomLimits(1000, 1000, 10, 1000, 4));
+        DicomScanner small = new DicomScanner(new DicomLimits(1000, 1000, 10, 1000, 1000, 1000, 4));
         assertThatThrownBy(() -> small.scan(ByteBuffer.allocate(2000)))
                 .isInstanceOfSatisfying(DicomInputException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.FILE_TOO_LARGE));
     }

@@ -146,6 +146,11 @@ public final class Part10Writer {
                 .us(0x0028, 0x0103, 0);
     }
 
+    /** The data set written so far, without preamble or file meta information (to deflate it, for one). */
+    public byte[] dataset() {
+        return body.toByteArray();
+    }
+
     /** The whole file: preamble, DICM, file meta information, then the data set written so far. */
     public byte[] toPart10(String transferSyntax, String sopUid) {
         Part10Writer meta = explicit();

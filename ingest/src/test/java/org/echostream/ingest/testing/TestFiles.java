@@ -19,7 +19,7 @@ public final class TestFiles {
     /** The test files Debian's python3-pydicom ships. */
     public static final Path PYDICOM = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
     public static final Path ECHO_CINE = SAMPLES.resolve("US-PAL-8-10x-echo.dcm");
-    public static final DicomLimits LIMITS = new DicomLimits(512L << 20, 512L << 20, 5000, 256L << 20, 16);
+    public static final DicomLimits LIMITS = new DicomLimits(512L << 20, 512L << 20, 5000, 256L << 20, 64L << 20, 1536L << 20, 16);
 
     private TestFiles() {
     }
