@@ -119,7 +119,7 @@ class BackfillCommand {
             if (node != null && node.retrieve() == PacsNode.RetrieveMethod.C_MOVE) {
                 IngestConfig.Scp c = config.scp();
                 scp = new DicomScp(new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(c.allowedCallingAeTitles().orElse(List.of())),
-                        c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes()),
+                        c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits()),
                         new IngestingStoreHandler(ingestor, clock, config.ingest().maxFileBytes(), moves), ScpListener.NONE).start();
                 err.printf("backfill: C-MOVE destination %s listening on %s:%d%n", c.aeTitle(), c.bindAddress(), scp.port());
             }

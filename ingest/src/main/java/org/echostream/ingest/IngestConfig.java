@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.echostream.ingest.pacs.PacsNode;
+import org.echostream.ingest.scp.ScpLimits;
 
 /** Settings of the ingest service (prefix {@code echostream}); every key is documented in docs/ingest.md. */
 @ConfigMapping(prefix = "echostream")
@@ -175,6 +176,35 @@ public interface IngestConfig {
         /** Silence after which an association is aborted. */
         @WithDefault("60s")
         Duration idleTimeout();
+
+        /** ARTIM: longest time from connect to a complete A-ASSOCIATE-RQ; then the connection is closed. */
+        @WithDefault("10s")
+        Duration associationRequestTimeout();
+
+        /** Longest a write to the peer may block (a peer that stops reading); then the association is dropped. */
+        @WithDefault("30s")
+        Duration writeTimeout();
+
+        /** Longest an association may last from acceptance, however busy; then it is aborted. */
+        @WithDefault("1h")
+        Duration maxAssociationLifetime();
+
+        /** Associations one calling AE title may hold at once; more are rejected (transient, local limit exceeded). */
+        @WithDefault("6")
+        int maxAssociationsPerCallingAe();
+
+        /** Associations one remote address may hold at once; more are rejected (transient, local limit exceeded). */
+        @WithDefault("6")
+        int maxAssociationsPerAddress();
+
+        /** Connections still waiting for their A-ASSOCIATE-RQ held at once; further connections are closed. */
+        @WithDefault("128")
+        int maxPendingConnections();
+
+        default ScpLimits limits() {
+            return new ScpLimits(associationRequestTimeout(), writeTimeout(), maxAssociationLifetime(), maxAssociationsPerCallingAe(),
+                    maxAssociationsPerAddress(), maxPendingConnections());
+        }
     }
 
     interface Jobs {

@@ -114,7 +114,7 @@ class IngestService {
         if (config.scp().enabled()) {
             IngestConfig.Scp c = config.scp();
             ScpSettings settings = new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(c.allowedCallingAeTitles().orElse(List.of())),
-                    c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes());
+                    c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits());
             scp = new DicomScp(settings, new IngestingStoreHandler(ingestor, clock, config.ingest().maxFileBytes(), moves), metrics).start();
             LOG.infof("DICOM SCP %s listening on %s:%d", c.aeTitle(), c.bindAddress(), scp.port());
         }

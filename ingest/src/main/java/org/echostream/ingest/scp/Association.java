@@ -24,6 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.echostream.ingest.dicom.TransferSyntax;
 
@@ -65,14 +68,19 @@ final class Association implements Runnable {
     private final ScpSettings settings;
     private final StoreHandler handler;
     private final ScpListener listener;
-    private final AtomicInteger active;
-    private final AtomicInteger peak;
+    private final AssociationCounts counts;
+    private final AtomicInteger pending;
+    private final ScheduledExecutorService timers;
+    private final String address;
     private final String id;
     private final Map<Integer, Context> contexts = new HashMap<>();
     private DataInputStream in;
     private DataOutputStream out;
     private String callingAe = "?";
     private boolean counted;
+    private boolean stillPending = true;
+    /** Set by a timer that closed the socket under the association thread: ARTIM, WRITE_TIMEOUT or LIFETIME. */
+    private volatile String expired;
 
     // the request being received
     private CommandSet pendingCommand;
@@ -83,50 +91,93 @@ final class Association implements Runnable {
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream();
     private final byte[] chunk = new byte[CHUNK];
 
-    Association(String id, Socket socket, ScpSettings settings, StoreHandler handler, ScpListener listener, AtomicInteger active,
-                AtomicInteger peak) {
+    Association(String id, Socket socket, ScpSettings settings, StoreHandler handler, ScpListener listener, AssociationCounts counts,
+                AtomicInteger pending, ScheduledExecutorService timers) {
         this.id = id;
-        this.peak = peak;
         this.socket = socket;
         this.settings = settings;
         this.handler = handler;
         this.listener = listener;
-        this.active = active;
+        this.counts = counts;
+        this.pending = pending;
+        this.timers = timers;
+        this.address = socket.getInetAddress() == null ? "?" : socket.getInetAddress().getHostAddress();
     }
 
     @Override
     public void run() {
         boolean released = false;
-        try (socket) {
-            socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+        ScheduledFuture<?> artim = timers.schedule(() -> expire("ARTIM"), settings.limits().associationRequestTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> lifetime = null;
+        // not try-with-resources: its catch clauses run after the socket is closed, and an A-ABORT could never be sent
+        try {
+            socket.setSoTimeout((int) settings.limits().associationRequestTimeout().toMillis());
             socket.setTcpNoDelay(true);
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), CHUNK));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 8192));
-            if (negotiate()) {
+            boolean accepted = negotiate(artim);
+            if (accepted) {
+                lifetime = timers.schedule(() -> expire("LIFETIME"), settings.limits().maxLifetime().toMillis(), TimeUnit.MILLISECONDS);
                 released = serve();
             }
         } catch (ProtocolException e) {
             abortQuietly(e.reason);
             listener.associationAborted(callingAe, "PROTOCOL: " + e.getMessage());
         } catch (SocketTimeoutException e) {
-            abortQuietly(0);
-            listener.associationAborted(callingAe, "IDLE");
+            if (stillPending) {
+                listener.associationAborted(callingAe, "ARTIM"); // no association yet: the connection is just closed (PS3.8 9.2.3)
+            } else {
+                abortQuietly(0);
+                listener.associationAborted(callingAe, "IDLE");
+            }
         } catch (EOFException e) {
-            listener.associationAborted(callingAe, "CONNECTION_CLOSED");
+            listener.associationAborted(callingAe, expired != null ? expired : "CONNECTION_CLOSED");
         } catch (IOException e) {
-            listener.associationAborted(callingAe, "CONNECTION_LOST: " + e.getMessage());
+            listener.associationAborted(callingAe, expired != null ? expired : "CONNECTION_LOST: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // a defect on input we did not foresee: the peer gets an A-ABORT, the thread ends normally, the SCP goes on
+            abortQuietly(0);
+            listener.associationAborted(callingAe, "PROTOCOL: " + e.getClass().getSimpleName());
         } finally {
+            closeSocket();
+            artim.cancel(false);
+            if (lifetime != null) {
+                lifetime.cancel(false);
+            }
+            leavePending();
             discardReception();
             if (counted) {
-                active.decrementAndGet();
+                counts.release(callingAe, address);
                 handler.associationEnded(id, callingAe, released);
             }
         }
     }
 
+    /** A timer ran out: closing the socket ends the association thread's blocked read or write. */
+    private void expire(String why) {
+        expired = why;
+        closeSocket();
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing
+        }
+    }
+
+    private void leavePending() {
+        if (stillPending) {
+            stillPending = false;
+            pending.decrementAndGet();
+        }
+    }
+
     // ---- negotiation ------------------------------------------------------------------------------------
 
-    private boolean negotiate() throws IOException, ProtocolException {
+    private boolean negotiate(ScheduledFuture<?> artim) throws IOException, ProtocolException {
         int type = in.readUnsignedByte();
         in.readUnsignedByte();
         long length = in.readInt() & 0xFFFFFFFFL;
@@ -138,6 +189,10 @@ final class Association implements Runnable {
         }
         byte[] body = new byte[(int) length];
         in.readFully(body);
+        // the request is complete: ARTIM stops, the idle timer starts, and the connection leaves the pending ones
+        artim.cancel(false);
+        socket.setSoTimeout((int) settings.idleTimeout().toMillis());
+        leavePending();
         ByteBuffer b = ByteBuffer.wrap(body);
         b.getShort(); // protocol version
         b.getShort();
@@ -160,7 +215,12 @@ final class Association implements Runnable {
             b.position(b.position() + itemLength);
             switch (itemType) {
                 case 0x10 -> applicationContext = ascii(item, 0, itemLength);
-                case 0x20 -> proposed.put(item.get(0) & 0xFF, presentationContext(item));
+                case 0x20 -> {
+                    if (itemLength < 4) {
+                        throw new ProtocolException(6, "presentation context item of " + itemLength + " bytes, shorter than its 4-byte header");
+                    }
+                    proposed.put(item.get(0) & 0xFF, presentationContext(item));
+                }
                 default -> {
                     // user information (0x50): the peer's maximum length does not bound our tiny responses
                 }
@@ -170,13 +230,11 @@ final class Association implements Runnable {
         if (refusal != null) {
             return false;
         }
-        int now = active.incrementAndGet();
-        if (now > settings.maxAssociations()) {
-            active.decrementAndGet();
-            reject(2, 3, 2, "TOO_MANY_ASSOCIATIONS"); // transient, service provider (presentation), local limit exceeded
+        AssociationCounts.Refusal limit = counts.acquire(callingAe, address);
+        if (limit != null) {
+            reject(2, 3, 2, limit.name()); // transient, service provider (presentation), local limit exceeded
             return false;
         }
-        peak.accumulateAndGet(now, Math::max);
         counted = true;
         accept(called, calling, reserved, proposed);
         listener.associationAccepted(callingAe);
@@ -267,8 +325,8 @@ final class Association implements Runnable {
     }
 
     private void reject(int result, int source, int reason, String why) throws IOException {
+        listener.associationRejected(callingAe, why); // counted before the peer can see the answer
         pdu(A_ASSOCIATE_RJ, new byte[] {0, (byte) result, (byte) source, (byte) reason});
-        listener.associationRejected(callingAe, why);
     }
 
     // ---- data transfer ----------------------------------------------------------------------------------
@@ -463,12 +521,19 @@ final class Association implements Runnable {
         }
     }
 
+    /** Writes one PDU; a peer that stops reading is dropped after the write timeout instead of holding this thread. */
     private void pdu(int type, byte[] body) throws IOException {
-        out.writeByte(type);
-        out.writeByte(0);
-        out.writeInt(body.length);
-        out.write(body);
-        out.flush();
+        ScheduledFuture<?> guard = timers.schedule(() -> expire("WRITE_TIMEOUT"), settings.limits().writeTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            out.writeByte(type);
+            out.writeByte(0);
+            out.writeInt(body.length);
+            out.write(body);
+            out.flush();
+        } finally {
+            guard.cancel(false);
+        }
     }
 
     private void abortQuietly(int reason) {

@@ -8,21 +8,28 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The C-STORE / C-ECHO service class provider: listens, and serves each association on its own thread.
- * At most {@code maxAssociations} are served; further ones are rejected during negotiation (transient),
- * and connections beyond twice that are closed at once, so a flood cannot exhaust threads.
+ * A connection counts against nothing but {@code maxPendingConnections} until its A-ASSOCIATE-RQ is
+ * complete, and the association-request timer (ARTIM) closes it if that takes too long, so idle or
+ * trickling connections cannot take the places of real senders. Associations beyond the total, per
+ * calling AE or per address limits are rejected during negotiation (transient, local limit exceeded),
+ * never closed silently; connections beyond the pending limit are closed at once, so a flood cannot
+ * exhaust threads.
  */
 public final class DicomScp implements AutoCloseable {
 
     private final ScpSettings settings;
     private final StoreHandler handler;
     private final ScpListener listener;
-    private final AtomicInteger active = new AtomicInteger();
-    private final AtomicInteger peak = new AtomicInteger();
+    private final AssociationCounts counts;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final ScheduledExecutorService timers;
     private final AtomicLong counter = new AtomicLong();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket server;
@@ -32,6 +39,12 @@ public final class DicomScp implements AutoCloseable {
         this.settings = settings;
         this.handler = handler;
         this.listener = listener;
+        this.counts = new AssociationCounts(settings.maxAssociations(), settings.limits().maxPerCallingAe(), settings.limits().maxPerAddress());
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dicom-scp-timers");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Binds and starts accepting. @throws IOException when the port cannot be bound */
@@ -56,16 +69,18 @@ public final class DicomScp implements AutoCloseable {
             } catch (IOException e) {
                 continue;
             }
-            if (connections.size() >= 2 * settings.maxAssociations()) {
+            if (pending.get() >= settings.limits().maxPendingConnections()) {
+                // no A-ASSOCIATE-RQ has been read on this connection yet, so there is nothing to answer with an A-ASSOCIATE-RJ
                 closeQuietly(socket);
-                listener.associationRejected("?", "TOO_MANY_CONNECTIONS");
+                listener.associationRejected("?", "TOO_MANY_PENDING_CONNECTIONS");
                 continue;
             }
+            pending.incrementAndGet();
             connections.add(socket);
             long number = counter.incrementAndGet();
             Thread t = new Thread(() -> {
                 try {
-                    new Association("dimse-" + number, socket, settings, handler, listener, active, peak).run();
+                    new Association("dimse-" + number, socket, settings, handler, listener, counts, pending, timers).run();
                 } finally {
                     connections.remove(socket);
                 }
@@ -84,12 +99,12 @@ public final class DicomScp implements AutoCloseable {
     }
 
     public int activeAssociations() {
-        return active.get();
+        return counts.active();
     }
 
     /** Most associations served at once since the start (a backfill's concurrency shows here too). */
     public int peakAssociations() {
-        return peak.get();
+        return counts.peak();
     }
 
     @Override
@@ -98,6 +113,7 @@ public final class DicomScp implements AutoCloseable {
             closeQuietly(server);
         }
         connections.forEach(DicomScp::closeQuietly);
+        timers.shutdownNow();
     }
 
     private static void closeQuietly(AutoCloseable c) {

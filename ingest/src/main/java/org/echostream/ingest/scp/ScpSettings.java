@@ -12,15 +12,22 @@ import java.util.Set;
  * @param maxPduLength           largest P-DATA PDU we accept, announced to the peer
  * @param idleTimeout            silence after which an association is aborted
  * @param maxInstanceBytes       largest data set accepted in one C-STORE
+ * @param limits                 timers and per-peer limits against peers that hold the SCP
  */
 public record ScpSettings(String aeTitle, String bindAddress, int port, Set<String> allowedCallingAeTitles, int maxAssociations,
-                          int maxPduLength, Duration idleTimeout, long maxInstanceBytes) {
+                          int maxPduLength, Duration idleTimeout, long maxInstanceBytes, ScpLimits limits) {
 
     public ScpSettings {
         if (aeTitle == null || aeTitle.isBlank() || aeTitle.length() > 16) {
             throw new IllegalArgumentException("AE title must be 1 to 16 characters, got '" + aeTitle + "'");
         }
         allowedCallingAeTitles = Set.copyOf(allowedCallingAeTitles);
+        if (limits == null) {
+            throw new IllegalArgumentException("SCP limits are required");
+        }
+        if (maxAssociations <= 0) {
+            throw new IllegalArgumentException("max associations must be positive, got " + maxAssociations);
+        }
         if (maxPduLength < 4096) {
             throw new IllegalArgumentException("max PDU length " + maxPduLength + " is below 4096");
         }

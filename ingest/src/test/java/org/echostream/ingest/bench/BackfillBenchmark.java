@@ -82,7 +82,7 @@ final class BackfillBenchmark {
                         }, 2, completeness);
                 MoveRegistry moves = new MoveRegistry();
                 DicomScp scp = new DicomScp(new ScpSettings("ECHOSTREAM", "127.0.0.1", 0, Set.of(), 4, 262144, Duration.ofSeconds(60),
-                        TestFiles.LIMITS.maxFileBytes()), new IngestingStoreHandler(ingestor, CLOCK, TestFiles.LIMITS.maxFileBytes(), moves),
+                        TestFiles.LIMITS.maxFileBytes(), TestFiles.SCP_LIMITS), new IngestingStoreHandler(ingestor, CLOCK, TestFiles.LIMITS.maxFileBytes(), moves),
                         ScpListener.NONE).start();
                 try {
                     orthanc.registerModality("echostream", "ECHOSTREAM", scp.port());

@@ -37,7 +37,7 @@ public final class ScpHarness implements AutoCloseable {
         ingestor = new Ingestor(Pipelines.processor(shape), spool, publisher, new InstanceLedger(), TestFiles.LIMITS.maxFileBytes(),
                 (result, provenance, nanos) -> { }, 2);
         ScpSettings settings = new ScpSettings(AE, "127.0.0.1", 0, allowedCallers, 4, 262144, Duration.ofSeconds(30),
-                TestFiles.LIMITS.maxFileBytes());
+                TestFiles.LIMITS.maxFileBytes(), TestFiles.SCP_LIMITS);
         scp = new DicomScp(settings, new IngestingStoreHandler(ingestor, Clock.systemUTC(), TestFiles.LIMITS.maxFileBytes()), ScpListener.NONE).start();
     }
 

@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.echostream.contracts.model.ModelManifest;
 import org.echostream.ingest.dicom.DicomLimits;
 import org.echostream.ingest.prep.ClipShape;
+import org.echostream.ingest.scp.ScpLimits;
 
 /** Where the test inputs are, and the settings tests share. */
 public final class TestFiles {
@@ -20,6 +22,9 @@ public final class TestFiles {
     public static final Path PYDICOM = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
     public static final Path ECHO_CINE = SAMPLES.resolve("US-PAL-8-10x-echo.dcm");
     public static final DicomLimits LIMITS = new DicomLimits(512L << 20, 512L << 20, 5000, 256L << 20, 64L << 20, 1536L << 20, 16);
+
+    /** The SCP timers and limits the service defaults to (IngestConfig.Scp). */
+    public static final ScpLimits SCP_LIMITS = new ScpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofHours(1), 6, 6, 128);
 
     private TestFiles() {
     }

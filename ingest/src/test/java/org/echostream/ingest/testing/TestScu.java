@@ -48,6 +48,22 @@ public final class TestScu implements AutoCloseable {
     /** @return the connected SCU, or null (socket closed) when the association was rejected */
     public static TestScu associate(int port, String called, String calling, List<Proposal> proposals) throws IOException {
         TestScu scu = new TestScu(new Socket("127.0.0.1", port));
+        scu.out.write(associateRq(called, calling, proposals, new byte[0]));
+        scu.out.flush();
+        int type = scu.in.readUnsignedByte();
+        scu.in.readUnsignedByte();
+        byte[] reply = new byte[scu.in.readInt()];
+        scu.in.readFully(reply);
+        if (type != 2) {
+            scu.close();
+            return null;
+        }
+        scu.acceptedResult = contextResult(reply);
+        return scu;
+    }
+
+    /** A whole A-ASSOCIATE-RQ PDU, with {@code extraItems} (raw, possibly malformed) after the presentation contexts. */
+    public static byte[] associateRq(String called, String calling, List<Proposal> proposals, byte[] extraItems) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {0, 1, 0, 0});
         body.writeBytes(ae(called));
@@ -61,21 +77,13 @@ public final class TestScu implements AutoCloseable {
             item(pc, 0x40, p.transferSyntax().getBytes(StandardCharsets.US_ASCII));
             item(body, 0x20, pc.toByteArray());
         }
+        body.writeBytes(extraItems);
         ByteArrayOutputStream user = new ByteArrayOutputStream();
         item(user, 0x51, ByteBuffer.allocate(4).putInt(16384).array());
         item(user, 0x52, "1.2.3.4.5".getBytes(StandardCharsets.US_ASCII));
         item(body, 0x50, user.toByteArray());
-        scu.pdu(1, body.toByteArray());
-        int type = scu.in.readUnsignedByte();
-        scu.in.readUnsignedByte();
-        byte[] reply = new byte[scu.in.readInt()];
-        scu.in.readFully(reply);
-        if (type != 2) {
-            scu.close();
-            return null;
-        }
-        scu.acceptedResult = contextResult(reply);
-        return scu;
+        byte[] b = body.toByteArray();
+        return ByteBuffer.allocate(6 + b.length).put((byte) 1).put((byte) 0).putInt(b.length).put(b).array();
     }
 
     /** Sends a whole C-STORE in PDVs of at most 16 KiB and returns the response status. */
