@@ -154,8 +154,8 @@ public interface IngestConfig {
         @WithDefault("ECHOSTREAM")
         String aeTitle();
 
-        /** Address the SCP listens on. */
-        @WithDefault("0.0.0.0")
+        /** Address the SCP listens on: loopback in the local run; the Kubernetes manifests open it explicitly. */
+        @WithDefault("127.0.0.1")
         String bindAddress();
 
         /** TCP port of the SCP (bin/echostream passes ECHOSTREAM_DICOM_PORT). */
