@@ -136,6 +136,7 @@ public final class ContractSamples {
                 .setEventId("f7c1e2a0").setOccurredAt(T0).setPrincipal("dr.house").setRoles(List.of("clinician", "admin"))
                 .setAction("GET /api/v1/series/{seriesInstanceUid}").setResourceType("series").setResourceId(SERIES)
                 .setOutcome(AuditOutcome.DENIED).setHttpStatus(403).setClientAddress("10.0.0.7").setRequestId("req-9")
+                .setStudyInstanceUids(List.of(STUDY)).setAttemptedUser("dr.house")
                 .build();
     }
 
