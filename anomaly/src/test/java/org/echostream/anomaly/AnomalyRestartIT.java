@@ -141,6 +141,7 @@ class AnomalyRestartIT {
                 "-Dquarkus.http.port=0",
                 "-Dquarkus.log.console.json.enabled=false",
                 "-Dechostream.model.dir=" + model,
+                "-Dechostream.model.release-sha256=" + SyntheticRelease.pinOf(model),
                 "-Dkafka-streams.state.dir=" + stateDir,
                 "-Dechostream.series.idle-timeout=4s",
                 "-Dechostream.series.idle-check-interval=1s",

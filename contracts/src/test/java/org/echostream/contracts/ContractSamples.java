@@ -26,7 +26,7 @@ public final class ContractSamples {
     }
 
     public static ModelRef model() {
-        return new ModelRef("echojepa-sim-tiny", "1.2.3", "a".repeat(64), "b".repeat(64));
+        return new ModelRef("echojepa-sim-tiny", "1.2.3", "a".repeat(64), "b".repeat(64), "c".repeat(64));
     }
 
     public static ClipRef ref(int index) {

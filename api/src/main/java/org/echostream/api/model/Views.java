@@ -21,11 +21,16 @@ public final class Views {
         String studyInstanceUid();
     }
 
-    /** Which model and preprocessing produced a score; travels with every model-derived answer. */
-    public record Model(String name, String version, String encoderSha256, String predictorSha256, String preprocessingVersion) {
+    /**
+     * Which model, calibration and preprocessing produced a score; travels with every model-derived answer.
+     * {@code calibrationSha256} is null for scores written before the anomaly service recorded it.
+     */
+    public record Model(String name, String version, String encoderSha256, String predictorSha256, String calibrationSha256,
+                        String preprocessingVersion) {
         public static Model of(ModelRef ref, String preprocessingVersion) {
             return ref == null ? null
-                    : new Model(ref.getName(), ref.getVersion(), ref.getEncoderSha256(), ref.getPredictorSha256(), preprocessingVersion);
+                    : new Model(ref.getName(), ref.getVersion(), ref.getEncoderSha256(), ref.getPredictorSha256(),
+                            ref.getCalibrationSha256(), preprocessingVersion);
         }
     }
 

@@ -83,7 +83,7 @@ class EmbedLoopIT {
         kafka.send(clipsTopic, records);
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, OrtSettings.cpu(1));
+        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, TestClips.pinOf(TestClips.TINY_MODEL), OrtSettings.cpu(1));
              ClipEmbedder embedder = new ClipEmbedder(model, 4, TokenEncoding.FLOAT16, CLOCK);
              RunningLoop loop = RunningLoop.start(settings(clipsTopic, latentsTopic, "it-single", "group-" + clipsTopic), embedder, registry)) {
             List<ConsumerRecord<String, byte[]>> out = kafka.readAll(latentsTopic, "read_committed", 40, Duration.ofSeconds(60), Duration.ofSeconds(2));
@@ -134,7 +134,7 @@ class EmbedLoopIT {
         }
         SimpleMeterRegistry registryA = new SimpleMeterRegistry();
         SimpleMeterRegistry registryB = new SimpleMeterRegistry();
-        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, OrtSettings.cpu(1));
+        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, TestClips.pinOf(TestClips.TINY_MODEL), OrtSettings.cpu(1));
              ClipEmbedder embedderA = new ClipEmbedder(model, 4, TokenEncoding.FLOAT16, CLOCK);
              ClipEmbedder embedderB = new ClipEmbedder(model, 4, TokenEncoding.FLOAT16, CLOCK)) {
             kafka.send(clipsTopic, first);
