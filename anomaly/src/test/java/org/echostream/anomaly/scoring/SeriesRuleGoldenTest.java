@@ -15,7 +15,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parity of the series decision with the model release's reference ({@code model/scoring.py}): from the golden
+ * Parity of the series decision with the model release's reference ({@code model/echomodel/scoring.py}): from the golden
  * series' tokens and predictions, with the release's own calibration.json, this service computes the same per-clip
  * measures, the same series score and the same alarm. Runs wherever the release is in the tree
  * ({@code model/release}, or {@code -Dechostream.release.dir=...}) and ships {@code golden/series.json}.

@@ -23,7 +23,7 @@ import org.echostream.anomaly.scoring.Surprise;
  * A model release folder (manifest.json + calibration.json with its sha256) for the synthetic model of
  * {@link SyntheticLatents}. The calibration is measured, not typed in: surprise of held-out "normal" pairs
  * (prediction = next clip + normal noise), per clip and per token, and the normative distances of their
- * latent features, in the layout the model release writes (model/evaluate.py); no series section unless
+ * latent features, in the layout the model release writes (model/echomodel/evaluate.py); no series section unless
  * {@link #withCombinedSeriesRule} adds one.
  */
 public final class SyntheticRelease {
