@@ -1,5 +1,6 @@
 package org.echostream.anomaly.scoring;
 
+import org.echostream.anomaly.testing.SyntheticRelease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -28,7 +29,7 @@ class SeriesRuleGoldenTest {
         assumeTrue(Files.isRegularFile(golden.resolve("series.json")), "no series golden files at " + golden.toAbsolutePath());
         JsonNode meta = new ObjectMapper().readTree(golden.resolve("series.json").toFile());
         double tolerance = meta.path("tolerance_max_abs").asDouble(1e-3);
-        ModelCalibration.Calibrated calibration = (ModelCalibration.Calibrated) CalibrationLoader.load(release, 0.99);
+        ModelCalibration.Calibrated calibration = (ModelCalibration.Calibrated) SyntheticRelease.loadPinned(release, 0.99);
         SeriesRule.General rule = (SeriesRule.General) calibration.seriesRule().orElseThrow();
         assertThat(rule.describe()).isEqualTo(meta.path("rule").asText());
 
