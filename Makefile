@@ -27,7 +27,7 @@ test: bootstrap java-test model-test run-smoke eval-smoke
 # `make run` itself, end to end with whatever has landed, on shifted ports and a throw-away data folder.
 run-smoke:
 	ECHOSTREAM_PORT_OFFSET=1000 ECHOSTREAM_DATA_DIR=$$(mktemp -d) ECHOSTREAM_RUN_DIR=target/run-smoke \
-	  timeout 900 bin/echostream run --once
+	  timeout 900 bin/echostream run --once --check-restart
 
 # verify, not install: the reactor resolves sibling modules itself, and nothing is written to ~/.m2.
 java-test:

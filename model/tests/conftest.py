@@ -4,7 +4,7 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # Under CPU contention (shared 2-core machines) spinning OpenMP workers burned 6x the CPU per step.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 
 import torch  # noqa: E402
 

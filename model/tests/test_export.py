@@ -6,9 +6,9 @@ import numpy as np
 import onnx
 import torch
 
-from export import export_onnx, onnx_io, trace_check, write_golden, write_manifest, ExportConfig, placeholder_calibration
-from model import Encoder, Predictor, size_factory
-from prep import PrepConfig
+from echomodel.export import export_onnx, onnx_io, trace_check, write_golden, write_manifest, ExportConfig, placeholder_calibration
+from echomodel.model import Encoder, Predictor, size_factory
+from echomodel.prep import PrepConfig
 
 RELEASE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "release")
 
@@ -62,7 +62,7 @@ def test_committed_release_meets_contract():
         assert series["threshold"] is not None and series["combine"] in ("max", "sum") and series["components"]
         # golden series: the stored per-clip measures give the stored scores under the release's own rule
         import numpy as np
-        import scoring
+        from echomodel import scoring
         rule = scoring.rule_from_json(series)
         gold = json.load(open(os.path.join(RELEASE, "golden", "series.json")))
         assert gold["rule"] == rule.describe()

@@ -2,7 +2,7 @@
 import csv
 import json
 
-import pipeline_eval
+from echomodel import pipeline_eval
 
 
 def write(tmp_path, rows, summaries):

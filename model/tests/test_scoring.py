@@ -1,8 +1,8 @@
 import numpy as np
 import torch
 
-import scoring
-from scoring import Component, Measure, SeriesRule
+from echomodel import scoring
+from echomodel.scoring import Component, Measure, SeriesRule
 
 
 def _measures(g, L=40):

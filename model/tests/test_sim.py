@@ -3,11 +3,11 @@ import os
 
 import numpy as np
 
-import simulate_dicom
-from data import make_loop
-from prep import (PrepConfig, _area_matrix, estimate_rr_s, letterbox_geometry, preprocess_frames, read_dicom_loop,
+from echomodel import simulate_dicom
+from echomodel.data import make_loop
+from echomodel.prep import (PrepConfig, _area_matrix, estimate_rr_s, letterbox_geometry, preprocess_frames, read_dicom_loop,
                   resample_indices)
-from sim import ALL_KINDS, EchoSimulator, SimConfig, make_params, without_nuisance
+from echomodel.sim import ALL_KINDS, EchoSimulator, SimConfig, make_params, without_nuisance
 
 SHORT = SimConfig(duration_s=2.0)
 

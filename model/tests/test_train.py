@@ -1,11 +1,11 @@
 import numpy as np
 import torch
 
-from data import AugConfig, make_loop
-from model import Predictor, PredictorConfig, EncoderConfig, ln, positions_for, size_factory
-from prep import PrepConfig
-from sim import SimConfig
-from train import TrainConfig, train
+from echomodel.data import AugConfig, make_loop
+from echomodel.model import Predictor, PredictorConfig, EncoderConfig, ln, positions_for, size_factory
+from echomodel.prep import PrepConfig
+from echomodel.sim import SimConfig
+from echomodel.train import TrainConfig, train
 
 
 def test_tiny_model_loss_falls():
@@ -65,7 +65,7 @@ def test_predictor_beats_copy_on_phase_shift_task():
 def test_training_follows_steps_and_seed_only():
     """Schedules follow the step count and every draw comes from the seed: two runs give the same losses, and
     nuisance-only loops train against their clean twins (sample_pairs returns them aligned)."""
-    from data import ClipSampler
+    from echomodel.data import ClipSampler
     prep = PrepConfig(size=32, frames=8)
     sim = SimConfig(duration_s=1.6)
     loops = [make_loop(0, "normal", prep, sim, twin=True), make_loop(1, "nuisance-gain", prep, sim, twin=True)]

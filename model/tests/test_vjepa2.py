@@ -1,8 +1,8 @@
 import torch
 
-from export import ExportConfig  # noqa: F401  (import check)
+from echomodel.export import ExportConfig  # noqa: F401  (import check)
 from test_export import check_release_dir
-from vjepa2 import VJEPA2Encoder, VJEPA2Predictor, export_vjepa2, rotate, split_positions, vjepa2_size
+from echomodel.vjepa2 import VJEPA2Encoder, VJEPA2Predictor, export_vjepa2, rotate, split_positions, vjepa2_size
 
 
 def test_rope_keeps_the_tiled_sin_cos_quirk():

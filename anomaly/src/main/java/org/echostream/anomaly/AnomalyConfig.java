@@ -32,6 +32,13 @@ public interface AnomalyConfig {
         /** Model release folder: manifest.json and calibration.json, checked against the manifest's sha256. */
         @WithDefault("model/release")
         Path dir();
+
+        /**
+         * sha256 of the release's manifest.json ({@code sha256sum manifest.json}): the manifest vouches for every file,
+         * this pin for the manifest, so files and manifest replaced together are refused (the service scores nothing
+         * and reports not ready). Set per release in application.properties; no default.
+         */
+        String releaseSha256();
     }
 
     interface Scoring {

@@ -8,9 +8,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Says in {@code /q/health} which model the service scores for, or why it scores nothing. Reports UP either
- * way: an uncalibrated service still runs and dead-letters each clip with the reason, so the rest of a
- * local run keeps working; the {@code echostream_anomaly_calibrated} gauge is the thing to alert on.
+ * Says in {@code /q/health} which model and calibration the service scores with, or why it scores nothing.
+ * Without a calibration (missing, not the pinned release, failing its checksum, incomplete) readiness is
+ * DOWN: the service still runs and dead-letters each clip with the reason, but nothing may take it for a
+ * working scorer.
  */
 @Readiness
 @ApplicationScoped
@@ -24,12 +25,13 @@ class CalibrationHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("anomaly-calibration").up();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("anomaly-calibration");
         if (calibration instanceof ModelCalibration.Calibrated calibrated) {
-            response.withData("calibrated", true).withData("model", calibrated.release().toString())
+            response.up().withData("calibrated", true).withData("model", calibrated.release().toString())
+                    .withData("calibrationSha256", calibrated.release().calibrationSha256())
                     .withData("thresholdQuantile", String.valueOf(calibrated.clipScale().quantile()));
         } else if (calibration instanceof ModelCalibration.NotCalibrated notCalibrated) {
-            response.withData("calibrated", false).withData("reason", notCalibrated.reason());
+            response.down().withData("calibrated", false).withData("reason", notCalibrated.reason());
         }
         return response.build();
     }

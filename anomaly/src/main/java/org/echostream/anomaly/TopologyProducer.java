@@ -13,6 +13,7 @@ import org.echostream.anomaly.series.SeriesSettings;
 import org.echostream.anomaly.topology.AnomalyMetrics;
 import org.echostream.anomaly.topology.AnomalyTopology;
 import org.echostream.anomaly.topology.TopicNames;
+import org.echostream.contracts.model.InvalidModelException;
 import org.jboss.logging.Logger;
 
 /** Wires the pure topology into Quarkus: configuration, the model's calibration, the clock and metrics. */
@@ -27,14 +28,19 @@ public class TopologyProducer {
         return Clock.systemUTC();
     }
 
-    /** Refuses to start on a release that fails its checksums; runs (and dead-letters every clip) on one without numbers. */
+    /**
+     * A release that is not the pinned one, fails its checksums or has no usable numbers gives no calibration: the
+     * service then runs not ready (readiness DOWN with the reason) and dead-letters every clip, scoring nothing.
+     */
     @Produces
     @Singleton
     ModelCalibration calibration(AnomalyConfig config) {
-        ModelCalibration calibration = CalibrationLoader.load(config.model().dir(), config.scoring().thresholdQuantile());
+        ModelCalibration calibration = loadCalibration(config.model().dir(), config.model().releaseSha256(),
+                config.scoring().thresholdQuantile());
         if (calibration instanceof ModelCalibration.Calibrated calibrated) {
-            LOG.infof("calibrated for model %s (prep %s): clip surprise median %.4f, q%s %.4f; normative %s; series rule %s",
-                    calibrated.release(), calibrated.release().preprocessingVersion(), calibrated.clipScale().median(),
+            LOG.infof("calibrated for model %s (prep %s, calibration sha256 %s): clip surprise median %.4f, q%s %.4f; normative %s; series rule %s",
+                    calibrated.release(), calibrated.release().preprocessingVersion(), calibrated.release().calibrationSha256(),
+                    calibrated.clipScale().median(),
                     calibrated.clipScale().quantile(), calibrated.clipScale().threshold(),
                     calibrated.normative().map(n -> "on (" + n.features() + ")").orElse("off"),
                     calibrated.seriesRule().map(r -> r.describe() + ", threshold " + r.threshold()).orElse("none (fallback)"));
@@ -43,6 +49,15 @@ public class TopologyProducer {
             LOG.errorf("NOT CALIBRATED, every latents record goes to the dead-letter topic: %s", notCalibrated.reason());
         }
         return calibration;
+    }
+
+    /** The release's calibration, or why there is none (a release that fails its pin or checksums is one reason). */
+    static ModelCalibration loadCalibration(java.nio.file.Path modelDir, String pinnedManifestSha256, double thresholdQuantile) {
+        try {
+            return CalibrationLoader.load(modelDir, pinnedManifestSha256, thresholdQuantile);
+        } catch (InvalidModelException e) {
+            return new ModelCalibration.NotCalibrated(e.getMessage());
+        }
     }
 
     @Produces

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,6 +36,7 @@ import org.echostream.contracts.DeadLetter;
 import org.echostream.contracts.SeriesStatus;
 import org.echostream.contracts.SeriesSummary;
 import org.echostream.contracts.kafka.AvroSerde;
+import org.echostream.contracts.kafka.TopicReplay;
 import org.echostream.contracts.kafka.RecordDecodingException;
 import org.echostream.contracts.kafka.TopicCatalogueAdmin;
 import org.echostream.contracts.kafka.Topics;
@@ -141,6 +141,7 @@ class AnomalyRestartIT {
                 "-Dquarkus.http.port=0",
                 "-Dquarkus.log.console.json.enabled=false",
                 "-Dechostream.model.dir=" + model,
+                "-Dechostream.model.release-sha256=" + SyntheticRelease.pinOf(model),
                 "-Dkafka-streams.state.dir=" + stateDir,
                 "-Dechostream.series.idle-timeout=4s",
                 "-Dechostream.series.idle-check-interval=1s",
@@ -186,19 +187,13 @@ class AnomalyRestartIT {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<T> values = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(serde.decode(record.value()));
-                }
-            }
+            TopicReplay.replay(consumer, List.of(topic), Duration.ofSeconds(60), records::add).requireComplete();
         }
+        records.sort(java.util.Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
+                .thenComparingLong(ConsumerRecord::offset));
+        List<T> values = records.stream().map(r -> serde.decode(r.value())).toList();
         return values;
     }
 }

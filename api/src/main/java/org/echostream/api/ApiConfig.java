@@ -109,5 +109,32 @@ public interface ApiConfig {
         /** How long the audit producer keeps retrying one record before it counts it as lost (metric and ERROR log). */
         @WithDefault("120s")
         Duration deliveryTimeout();
+
+        /**
+         * How long a response waits for its audit record's broker acknowledgement; past it the record goes to the local
+         * backlog (or, with none, the response is withheld with 503).
+         */
+        @WithDefault("5s")
+        Duration commitTimeout();
+
+        Backlog backlog();
+    }
+
+    interface Backlog {
+        /** Keep audit records the broker did not acknowledge in time on local disk (fsynced) and send them later; off: withhold the response. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The backlog folder (0700; one 0600 file per record, deleted once the broker acknowledged it). */
+        @WithDefault("${ECHOSTREAM_DATA_DIR:.data}/audit-backlog")
+        Path dir();
+
+        /** Most records the backlog holds; beyond it responses carrying patient data are withheld with 503. */
+        @WithDefault("100000")
+        int maxRecords();
+
+        /** How often the backlog is sent to the broker while it is not empty. */
+        @WithDefault("5s")
+        Duration retryInterval();
     }
 }

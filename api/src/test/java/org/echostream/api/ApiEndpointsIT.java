@@ -88,9 +88,42 @@ class ApiEndpointsIT {
     }
 
     @Test
-    void worklist_with_a_wrong_password_is_401_and_audited_as_anonymous() {
+    void worklist_with_a_wrong_password_is_401_and_audited_as_anonymous_with_the_name_it_tried() {
         Call call = call(null, "GET", "/api/v1/studies", given().auth().preemptive().basic("clinician", "not-the-password"));
         deniedWithoutPatientData(call, 401, "anonymous", "study-list", null);
+        assertThat(AuditLog.forRequest(call.requestId()).getAttemptedUser()).isEqualTo("clinician");
+    }
+
+    @Test
+    void a_failed_form_sign_in_is_audited_as_denied_with_the_name_it_tried_and_a_good_one_by_name() {
+        Call failed = call(null, "POST", "/j_security_check", given().redirects().follow(false)
+                .contentType("application/x-www-form-urlencoded").formParam("j_username", "dr.nobody").formParam("j_password", "guess"));
+        AuditRecord denied = AuditLog.forRequest(failed.requestId());
+        assertThat(denied.getOutcome()).isEqualTo(AuditOutcome.DENIED);
+        assertThat(denied.getPrincipal()).isEqualTo("anonymous");
+        assertThat(denied.getAttemptedUser()).isEqualTo("dr.nobody");
+        assertThat(denied.getResourceType()).isEqualTo("sign-in");
+
+        Call good = call(null, "POST", "/j_security_check", given().redirects().follow(false)
+                .contentType("application/x-www-form-urlencoded").formParam("j_username", "clinician").formParam("j_password", clinicianPassword));
+        AuditRecord allowed = AuditLog.forRequest(good.requestId());
+        assertThat(allowed.getOutcome()).isEqualTo(AuditOutcome.ALLOWED);
+        assertThat(allowed.getPrincipal()).isEqualTo("clinician");
+        assertThat(allowed.getAttemptedUser()).isNull();
+    }
+
+    @Test
+    void a_list_query_records_every_study_it_returned() {
+        Call call = get("clinician", "/api/v1/studies?flagged=false");
+        List<String> returned = call.response().jsonPath().getList("studyInstanceUid");
+        assertThat(returned).isNotEmpty().doesNotContain(FLAGGED_STUDY);
+        AuditRecord record = audited(call, AuditOutcome.ALLOWED, "clinician", "study-list", null);
+        assertThat(record.getStudyInstanceUids()).containsExactlyInAnyOrderElementsOf(returned);
+
+        Call series = get("clinician", "/api/v1/series?flagged=true");
+        assertThat(AuditLog.forRequest(series.requestId()).getStudyInstanceUids()).containsExactly(FLAGGED_STUDY);
+        Call detail = get("clinician", "/api/v1/studies/" + FLAGGED_STUDY);
+        assertThat(AuditLog.forRequest(detail.requestId()).getStudyInstanceUids()).containsExactly(FLAGGED_STUDY);
     }
 
     @Test

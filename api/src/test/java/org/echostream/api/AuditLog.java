@@ -38,11 +38,15 @@ final class AuditLog {
     }
 
     static <V> V await(Topic<String, V> topic, java.util.function.Predicate<V> match, String what) {
+        return await(SharedLocalKafka.bootstrapServers(), topic, match, what);
+    }
+
+    static <V> V await(String bootstrap, Topic<String, V> topic, java.util.function.Predicate<V> match, String what) {
         Instant deadline = Instant.now().plusSeconds(20);
         // Avro resolves record classes through the context class loader; under @QuarkusTest it must be the test's.
         Thread.currentThread().setContextClassLoader(AuditLog.class.getClassLoader());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedLocalKafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic.name()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));

@@ -36,6 +36,7 @@ class OidcSignInIT {
     static final KeyPair IDP = keyPair();
     static final KeyPair STRANGER = keyPair();
     static final String ISSUER = "https://idp.hospital.test/realms/echo";
+    static final String AUDIENCE = "echostream-api";
 
     public static class OidcMode implements QuarkusTestProfile {
         @Override
@@ -45,16 +46,23 @@ class OidcSignInIT {
                     "quarkus.oidc.tenant-enabled", "true",
                     "quarkus.oidc.public-key", Base64.getEncoder().encodeToString(IDP.getPublic().getEncoded()),
                     "quarkus.oidc.token.issuer", ISSUER,
+                    "quarkus.oidc.token.audience", AUDIENCE,
                     "quarkus.oidc.roles.role-claim-path", "groups");
         }
     }
 
     static String token(PrivateKey key, String user, List<String> groups, Instant expires) throws Exception {
+        return token(key, ISSUER, AUDIENCE, user, groups, expires);
+    }
+
+    /** A signed JWT; a null issuer, audience or expiry leaves that claim out. */
+    static String token(PrivateKey key, String issuer, String audience, String user, List<String> groups, Instant expires) throws Exception {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + user + "\",\"preferred_username\":\"" + user + "\",\"groups\":["
+        String claims = "{" + (issuer == null ? "" : "\"iss\":\"" + issuer + "\",") + (audience == null ? "" : "\"aud\":\"" + audience + "\",")
+                + "\"sub\":\"" + user + "\",\"preferred_username\":\"" + user + "\",\"groups\":["
                 + String.join(",", groups.stream().map(g -> "\"" + g + "\"").toList()) + "],\"iat\":" + Instant.now().minusSeconds(5).getEpochSecond()
-                + ",\"exp\":" + expires.getEpochSecond() + "}";
+                + (expires == null ? "" : ",\"exp\":" + expires.getEpochSecond()) + "}";
         String body = header + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(key);
@@ -105,6 +113,19 @@ class OidcSignInIT {
         // Password sign-in is off in OIDC mode, even with a password the local file once held.
         assertThat(given().auth().preemptive().basic("clinician", "whatever").get("/api/v1/studies").statusCode()).isEqualTo(401);
         assertThat(given().get("/api/v1/auth").jsonPath().getString("mode")).isEqualTo("oidc");
+    }
+
+    @Test
+    void a_token_of_the_same_idp_for_another_application_or_issuer_or_without_expiry_is_401() throws Exception {
+        Instant later = Instant.now().plusSeconds(600);
+        String otherApp = token(IDP.getPrivate(), ISSUER, "radiology-portal", "dr.oidc", List.of("clinician"), later);
+        ApiEndpointsIT.deniedWithoutPatientData(bearer(otherApp, "/api/v1/studies"), 401, "anonymous", "study-list", null);
+        String noAudience = token(IDP.getPrivate(), ISSUER, null, "dr.oidc", List.of("clinician"), later);
+        ApiEndpointsIT.deniedWithoutPatientData(bearer(noAudience, "/api/v1/studies"), 401, "anonymous", "study-list", null);
+        String otherIssuer = token(IDP.getPrivate(), "https://idp.elsewhere.test/realms/x", AUDIENCE, "dr.oidc", List.of("clinician"), later);
+        ApiEndpointsIT.deniedWithoutPatientData(bearer(otherIssuer, "/api/v1/studies"), 401, "anonymous", "study-list", null);
+        String forever = token(IDP.getPrivate(), ISSUER, AUDIENCE, "dr.oidc", List.of("clinician"), null);
+        ApiEndpointsIT.deniedWithoutPatientData(bearer(forever, "/api/v1/studies"), 401, "anonymous", "study-list", null);
     }
 
     private static KeyPair keyPair() {

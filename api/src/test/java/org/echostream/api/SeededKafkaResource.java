@@ -42,6 +42,12 @@ public final class SeededKafkaResource implements QuarkusTestResourceLifecycleMa
         if (seeded) {
             return;
         }
+        seedInto(bootstrap);
+        seeded = true;
+    }
+
+    /** The catalogue topics and every fixture record, on the broker at {@code bootstrap}. */
+    static void seedInto(String bootstrap) {
         try {
             TopicCatalogueAdmin.ensureCatalogue(bootstrap, (short) 1);
             try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
@@ -52,7 +58,6 @@ public final class SeededKafkaResource implements QuarkusTestResourceLifecycleMa
         } catch (Exception e) {
             throw new IllegalStateException("cannot seed the fixture records: " + e.getMessage(), e);
         }
-        seeded = true;
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {

@@ -26,7 +26,7 @@ public final class ContractSamples {
     }
 
     public static ModelRef model() {
-        return new ModelRef("echojepa-sim-tiny", "1.2.3", "a".repeat(64), "b".repeat(64));
+        return new ModelRef("echojepa-sim-tiny", "1.2.3", "a".repeat(64), "b".repeat(64), "c".repeat(64));
     }
 
     public static ClipRef ref(int index) {
@@ -136,6 +136,7 @@ public final class ContractSamples {
                 .setEventId("f7c1e2a0").setOccurredAt(T0).setPrincipal("dr.house").setRoles(List.of("clinician", "admin"))
                 .setAction("GET /api/v1/series/{seriesInstanceUid}").setResourceType("series").setResourceId(SERIES)
                 .setOutcome(AuditOutcome.DENIED).setHttpStatus(403).setClientAddress("10.0.0.7").setRequestId("req-9")
+                .setStudyInstanceUids(List.of(STUDY)).setAttemptedUser("dr.house")
                 .build();
     }
 

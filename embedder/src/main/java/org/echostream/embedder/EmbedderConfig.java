@@ -30,6 +30,13 @@ public interface EmbedderConfig {
         /** Model release folder (manifest.json, encoder.onnx, predictor.onnx, ...), relative to the working directory. */
         @WithDefault("model/release")
         String dir();
+
+        /**
+         * sha256 of the release's manifest.json ({@code sha256sum manifest.json}): the manifest vouches for every file,
+         * this pin for the manifest, so files and manifest replaced together are refused. Set per release in
+         * application.properties; no default.
+         */
+        String releaseSha256();
     }
 
     interface Embedder {

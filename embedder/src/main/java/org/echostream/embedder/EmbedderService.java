@@ -53,7 +53,7 @@ public class EmbedderService {
     void onStart(@Observes @Priority(TopicCatalogueStartup.PRIORITY + 10) StartupEvent event) {
         EmbedderConfig.Embedder e = config.embedder();
         // Throws InvalidModelException (naming the file and the fact) on a missing or altered release: Quarkus stops.
-        model = EmbeddingModel.open(Path.of(config.model().dir()),
+        model = EmbeddingModel.open(Path.of(config.model().dir()), config.model().releaseSha256(),
                 new OrtSettings(e.executionProvider(), e.cudaDevice(), e.intraOpThreads(), e.interOpThreads()));
         embedder = new ClipEmbedder(model, e.maxBatchSize(), e.tokenEncoding(), clock);
         long start = System.nanoTime();

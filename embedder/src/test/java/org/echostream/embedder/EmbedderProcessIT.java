@@ -148,6 +148,7 @@ class EmbedderProcessIT {
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.log.console.json.enabled=false",
                 "-Dechostream.model.dir=" + modelDir,
+                "-Dechostream.model.release-sha256=" + TestClips.pinOf(modelDir),
                 "-Dechostream.embedder.transactional-id=embedder-process-it",
                 "-Dechostream.embedder.max-batch-size=2",
                 "-Dechostream.embedder.intra-op-threads=1",

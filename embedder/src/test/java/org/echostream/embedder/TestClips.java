@@ -19,6 +19,11 @@ import org.echostream.contracts.RegionSource;
 public final class TestClips {
 
     public static final Path TINY_MODEL = Path.of("src/test/resources/tiny-model");
+
+    /** The pin of the release in {@code modelDir} as it is now, for tests about something other than the pin. */
+    public static String pinOf(Path modelDir) {
+        return org.echostream.contracts.model.ModelManifest.sha256(modelDir.resolve("manifest.json"));
+    }
     public static final int FRAMES = 4;
     public static final int SIZE = 16;
     public static final String PREPROCESSING = "prep-test";

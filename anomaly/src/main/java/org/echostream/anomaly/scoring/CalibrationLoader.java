@@ -43,18 +43,22 @@ public final class CalibrationLoader {
     }
 
     /**
-     * @param thresholdQuantile the normal quantile that scores 1.0 (configuration)
-     * @throws InvalidModelException when the manifest is unreadable or a listed file fails its checksum
+     * @param pinnedManifestSha256 the sha256 the configuration pins for manifest.json
+     * @param thresholdQuantile    the normal quantile that scores 1.0 (configuration)
+     * @throws InvalidModelException when the manifest is unreadable or not the pinned one, or a listed file fails its checksum
      */
-    public static ModelCalibration load(Path modelDir, double thresholdQuantile) {
+    public static ModelCalibration load(Path modelDir, String pinnedManifestSha256, double thresholdQuantile) {
         Path manifestFile = modelDir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             return new ModelCalibration.NotCalibrated("no model release in " + modelDir.toAbsolutePath() + ": " + MANIFEST + " is missing");
         }
-        ModelManifest manifest = ModelManifest.read(manifestFile);
-        if (!manifest.files().containsKey(CALIBRATION)) {
-            return new ModelCalibration.NotCalibrated("model " + manifest.name() + " " + manifest.version() + " lists no "
-                    + CALIBRATION + " in its manifest");
+        ModelManifest manifest = ModelManifest.readPinned(manifestFile, pinnedManifestSha256);
+        for (String needed : List.of(CALIBRATION, ModelRelease.ENCODER, ModelRelease.PREDICTOR)) {
+            if (!manifest.files().containsKey(needed)) {
+                return new ModelCalibration.NotCalibrated("model " + manifest.name() + " " + manifest.version() + " lists no "
+                        + needed + " in its manifest" + (needed.equals(CALIBRATION) ? ""
+                        : ": without its sha256 no latents can be matched to the model the calibration belongs to"));
+            }
         }
         manifest.verify(modelDir);
         Path file = manifest.resolve(modelDir, CALIBRATION);
@@ -65,7 +69,7 @@ public final class CalibrationLoader {
             throw new InvalidModelException("model " + manifest.name() + " " + manifest.version() + ": " + file
                     + " is not readable JSON: " + e.getMessage(), e);
         }
-        return parse(root, ModelRelease.of(manifest), thresholdQuantile, file.toString());
+        return parse(root, ModelRelease.of(manifest, CALIBRATION), thresholdQuantile, file.toString());
     }
 
     /** The calibration in {@code root}, for the release described by {@code release}. */

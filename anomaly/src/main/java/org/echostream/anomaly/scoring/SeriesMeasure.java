@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The per-clip measures a release's general series rule can combine (docs/onnx-contract.md, "Series decision";
- * {@code model/scoring.py} is the reference). Surprise measures have one value per scored clip pair, the others
+ * {@code model/echomodel/scoring.py} is the reference). Surprise measures have one value per scored clip pair, the others
  * one per observed clip.
  */
 public enum SeriesMeasure {

@@ -10,7 +10,8 @@ import org.echostream.contracts.tensor.TokenCodec;
 
 /**
  * Checks one latents record on its own, before it touches any state: the key, the sizes it declares
- * against the bytes it carries, and that it comes from the model the calibration belongs to.
+ * against the bytes it carries, and that it comes from the model the calibration belongs to (name, version
+ * and the encoder and predictor files, by sha256).
  */
 public final class LatentsCheck {
 
@@ -30,8 +31,10 @@ public final class LatentsCheck {
         }
         if (!release.produced(clip.getModel())) {
             return refuse(Refusal.MODEL_MISMATCH, where + ": latents of model " + clip.getModel().getName() + " "
-                    + clip.getModel().getVersion() + " but this service is calibrated for " + release
-                    + "; deploy the matching calibration or re-embed with that model");
+                    + clip.getModel().getVersion() + " (encoder sha256 " + clip.getModel().getEncoderSha256() + ", predictor sha256 "
+                    + clip.getModel().getPredictorSha256() + ") but this service is calibrated for " + release + " (encoder sha256 "
+                    + release.encoderSha256() + ", predictor sha256 " + release.predictorSha256()
+                    + "); deploy the matching calibration or re-embed with that model");
         }
         if (!release.preprocessingVersion().equals(clip.getPreprocessingVersion())) {
             return refuse(Refusal.PREPROCESSING_MISMATCH, where + ": clips shaped by preprocessing " + clip.getPreprocessingVersion()

@@ -275,7 +275,8 @@ public final class SeriesTracker {
         step.emissions.add(new Emission.ClipScored(ClipSurprise.newBuilder()
                 .setRef(ref).setPredictedFromClipIndex(source.getRef().getClipIndex()).setTokenGrid(release.tokenGrid())
                 .setTokenSurprise(perToken).setClipSurprise(surprise.clip()).setClipScore(score).setNormativeScore(normative)
-                .setCrop(observed.getCrop()).setFps(observed.getFps()).setModel(observed.getModel())
+                .setCrop(observed.getCrop()).setFps(observed.getFps())
+                .setModel(ModelRef.newBuilder(observed.getModel()).setCalibrationSha256(release.calibrationSha256()).build())
                 .setPreprocessingVersion(observed.getPreprocessingVersion()).setComputedAt(now)
                 .build()));
 
@@ -380,7 +381,7 @@ public final class SeriesTracker {
                 .setStartSeconds(event.first.startSeconds()).setEndSeconds(event.last.endSeconds())
                 .setPeakScore(event.peak).setMeanScore(event.sum / event.count)
                 .setRegion(region).setRule(settings.rule().describe())
-                .setModel(new ModelRef(state.modelName, state.modelVersion, loop.encoderSha256, loop.predictorSha256))
+                .setModel(new ModelRef(state.modelName, state.modelVersion, loop.encoderSha256, loop.predictorSha256, release.calibrationSha256()))
                 .setPreprocessingVersion(state.preprocessingVersion).setDetectedAt(now)
                 .build()));
     }
@@ -444,7 +445,7 @@ public final class SeriesTracker {
                 .setPeakScore(state.scoredClips == 0 ? 0 : state.peakScore)
                 .setNormativeScore(state.normativeClips == 0 ? null : state.sumNormativeScore / state.normativeClips)
                 .setStatus(state.closed ? SeriesStatus.CLOSED : SeriesStatus.OPEN)
-                .setModel(new ModelRef(state.modelName, state.modelVersion, state.encoderSha256, state.predictorSha256))
+                .setModel(new ModelRef(state.modelName, state.modelVersion, state.encoderSha256, state.predictorSha256, release.calibrationSha256()))
                 .setPreprocessingVersion(state.preprocessingVersion)
                 .setFirstClipAt(Instant.ofEpochMilli(state.firstClipAtMillis)).setUpdatedAt(now)
                 .build());

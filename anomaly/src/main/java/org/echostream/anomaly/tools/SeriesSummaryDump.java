@@ -2,21 +2,18 @@ package org.echostream.anomaly.tools;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.echostream.contracts.SeriesSummary;
 import org.echostream.contracts.kafka.AvroSerde;
 import org.echostream.contracts.kafka.DecodeResult;
+import org.echostream.contracts.kafka.TopicReplay;
 import org.echostream.contracts.kafka.Topics;
 
 /**
@@ -66,31 +63,20 @@ public final class SeriesSummaryDump {
         AvroSerde<SeriesSummary> serde = AvroSerde.of(SeriesSummary.class);
         Map<String, SeriesSummary> latest = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            Instant deadline = Instant.now().plus(timeout);
-            long records = 0;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
-                if (Instant.now().isAfter(deadline)) {
-                    progress.printf("series-summaries: gave up after %s with %d records read; output is partial%n", timeout, records);
-                    break;
+            TopicReplay.Outcome outcome = TopicReplay.replay(consumer, List.of(topic), timeout, record -> {
+                if (record.value() == null) {
+                    latest.remove(record.key());
+                } else if (DecodeResult.decode(serde, record.value()) instanceof DecodeResult.Decoded<SeriesSummary> decoded) {
+                    latest.put(record.key(), decoded.value());
+                } else {
+                    progress.printf("series-summaries: %s-%d@%d is not a SeriesSummary, skipped%n", record.topic(),
+                            record.partition(), record.offset());
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    records++;
-                    if (record.value() == null) {
-                        latest.remove(record.key());
-                    } else if (DecodeResult.decode(serde, record.value()) instanceof DecodeResult.Decoded<SeriesSummary> decoded) {
-                        latest.put(record.key(), decoded.value());
-                    } else {
-                        progress.printf("series-summaries: %s-%d@%d is not a SeriesSummary, skipped%n", record.topic(),
-                                record.partition(), record.offset());
-                    }
-                }
+            });
+            if (outcome instanceof TopicReplay.Outcome.Incomplete incomplete) {
+                progress.printf("series-summaries: gave up: %s; output is partial%n", incomplete.reason());
             }
-            progress.printf("series-summaries: %d records from %d partitions, %d series%n", records, partitions.size(), latest.size());
+            progress.printf("series-summaries: %d records, %d series%n", outcome.records(), latest.size());
         }
         return latest;
     }

@@ -71,7 +71,7 @@ public final class AnomalyBenchmark {
     static final List<Integer> GRID = List.of(4, 8, 8);
     static final int DIM = 96;
     static final int TOKENS = 256;
-    static final ModelRef MODEL = new ModelRef("bench", "1", "a".repeat(64), "b".repeat(64));
+    static final ModelRef MODEL = new ModelRef("bench", "1", "a".repeat(64), "b".repeat(64), null);
     static final CropGeometry CROP = new CropGeometry(new PixelRegion(60, 40, 500, 380), RegionSource.ULTRASOUND_REGIONS,
             0.128, 0, 7, 640, 480);
 
@@ -251,7 +251,8 @@ public final class AnomalyBenchmark {
 
     /** Made-up calibration numbers of the right shapes: speed does not depend on them. */
     static ModelCalibration.Calibrated calibration() {
-        ModelRelease release = new ModelRelease(MODEL.getName(), MODEL.getVersion(), "prep-1", GRID, DIM, 64, 64);
+        ModelRelease release = new ModelRelease(MODEL.getName(), MODEL.getVersion(), "prep-1", GRID, DIM, 64, 64,
+                MODEL.getEncoderSha256(), MODEL.getPredictorSha256(), "c".repeat(64));
         int features = DIM + GRID.get(1) * GRID.get(2);
         double[] ones = new double[features];
         Arrays.fill(ones, 1.0);

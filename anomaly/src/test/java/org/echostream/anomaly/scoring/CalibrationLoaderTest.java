@@ -53,7 +53,7 @@ class CalibrationLoaderTest {
 
     @Test
     void a_placeholder_release_is_not_calibrated_and_says_why() throws IOException {
-        ModelCalibration calibration = CalibrationLoader.load(SyntheticRelease.write(dir, json(PLACEHOLDER)), 0.99);
+        ModelCalibration calibration = SyntheticRelease.loadPinned(SyntheticRelease.write(dir, json(PLACEHOLDER)), 0.99);
 
         assertThat(calibration).isInstanceOf(ModelCalibration.NotCalibrated.class);
         assertThat(((ModelCalibration.NotCalibrated) calibration).reason())
@@ -144,13 +144,38 @@ class CalibrationLoaderTest {
         SyntheticRelease.write(dir);
         Files.writeString(dir.resolve("calibration.json"), Files.readString(dir.resolve("calibration.json")).replace("0.", "1."));
 
-        assertThatThrownBy(() -> CalibrationLoader.load(dir, 0.99)).isInstanceOf(InvalidModelException.class)
+        assertThatThrownBy(() -> SyntheticRelease.loadPinned(dir, 0.99)).isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("calibration.json").hasMessageContaining("sha256");
     }
 
     @Test
+    void a_release_whose_calibration_and_manifest_were_replaced_together_is_refused_by_the_pin() throws IOException {
+        String pinned = SyntheticRelease.pinOf(SyntheticRelease.write(dir));
+        ObjectNode other = SyntheticRelease.calibration();
+        ((ObjectNode) other.get("surprise")).put("ln_eps", 1e-3);
+        SyntheticRelease.write(dir, other); // calibration and a manifest that vouches for it
+
+        assertThat(SyntheticRelease.loadPinned(dir, 0.99)).as("consistent in itself").isInstanceOf(ModelCalibration.Calibrated.class);
+        assertThatThrownBy(() -> CalibrationLoader.load(dir, pinned, 0.99)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("echostream.model.release-sha256 pins " + pinned);
+    }
+
+    @Test
+    void a_release_that_does_not_name_its_encoder_and_predictor_by_sha256_is_not_calibrated() throws IOException {
+        SyntheticRelease.write(dir);
+        Path manifest = dir.resolve("manifest.json");
+        ObjectNode json = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile());
+        ((ObjectNode) json.get("files")).remove("encoder.onnx");
+        Files.writeString(manifest, json.toString());
+
+        ModelCalibration calibration = SyntheticRelease.loadPinned(dir, 0.99);
+        assertThat(calibration).isInstanceOf(ModelCalibration.NotCalibrated.class);
+        assertThat(((ModelCalibration.NotCalibrated) calibration).reason()).contains("lists no encoder.onnx");
+    }
+
+    @Test
     void a_folder_without_a_release_is_not_calibrated() {
-        ModelCalibration calibration = CalibrationLoader.load(dir.resolve("nothing-here"), 0.99);
+        ModelCalibration calibration = SyntheticRelease.loadPinned(dir.resolve("nothing-here"), 0.99);
 
         assertThat(calibration).isInstanceOf(ModelCalibration.NotCalibrated.class);
         assertThat(((ModelCalibration.NotCalibrated) calibration).reason()).contains("manifest.json is missing");
@@ -161,7 +186,7 @@ class CalibrationLoaderTest {
         ObjectNode file = SyntheticRelease.calibration();
         ((ObjectNode) file.get("surprise")).put("clip_rule", "mean of the top 10% of tokens");
 
-        assertThatThrownBy(() -> CalibrationLoader.load(SyntheticRelease.write(dir, file), 0.99))
+        assertThatThrownBy(() -> SyntheticRelease.loadPinned(SyntheticRelease.write(dir, file), 0.99))
                 .isInstanceOf(InvalidModelException.class).hasMessageContaining("top 10%");
     }
 
@@ -216,7 +241,7 @@ class CalibrationLoaderTest {
     }
 
     private ModelCalibration.Calibrated calibrated(ObjectNode file) {
-        ModelCalibration calibration = CalibrationLoader.load(SyntheticRelease.write(dir, file), 0.99);
+        ModelCalibration calibration = SyntheticRelease.loadPinned(SyntheticRelease.write(dir, file), 0.99);
         assertThat(calibration).isInstanceOf(ModelCalibration.Calibrated.class);
         return (ModelCalibration.Calibrated) calibration;
     }

@@ -1,5 +1,6 @@
 package org.echostream.anomaly.scoring;
 
+import org.echostream.anomaly.testing.SyntheticRelease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,7 +15,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parity of the series decision with the model release's reference ({@code model/scoring.py}): from the golden
+ * Parity of the series decision with the model release's reference ({@code model/echomodel/scoring.py}): from the golden
  * series' tokens and predictions, with the release's own calibration.json, this service computes the same per-clip
  * measures, the same series score and the same alarm. Runs wherever the release is in the tree
  * ({@code model/release}, or {@code -Dechostream.release.dir=...}) and ships {@code golden/series.json}.
@@ -28,7 +29,7 @@ class SeriesRuleGoldenTest {
         assumeTrue(Files.isRegularFile(golden.resolve("series.json")), "no series golden files at " + golden.toAbsolutePath());
         JsonNode meta = new ObjectMapper().readTree(golden.resolve("series.json").toFile());
         double tolerance = meta.path("tolerance_max_abs").asDouble(1e-3);
-        ModelCalibration.Calibrated calibration = (ModelCalibration.Calibrated) CalibrationLoader.load(release, 0.99);
+        ModelCalibration.Calibrated calibration = (ModelCalibration.Calibrated) SyntheticRelease.loadPinned(release, 0.99);
         SeriesRule.General rule = (SeriesRule.General) calibration.seriesRule().orElseThrow();
         assertThat(rule.describe()).isEqualTo(meta.path("rule").asText());
 

@@ -19,7 +19,8 @@ class LatentsCheckTest {
 
     static final String SERIES = "1.2.826.0.1.3680043.8.498.8.1";
     static final ModelRelease RELEASE = new ModelRelease(SyntheticLatents.MODEL_NAME, SyntheticLatents.MODEL_VERSION,
-            SyntheticLatents.PREPROCESSING, SyntheticLatents.GRID, SyntheticLatents.DIM, 64, 64);
+            SyntheticLatents.PREPROCESSING, SyntheticLatents.GRID, SyntheticLatents.DIM, 64, 64,
+            SyntheticLatents.MODEL.getEncoderSha256(), SyntheticLatents.MODEL.getPredictorSha256(), "c".repeat(64));
     static final ClipLatents GOOD = SyntheticLatents.loop(SERIES, SERIES + ".1", 3, 31).build().get(1);
 
     private final LatentsCheck check = new LatentsCheck(RELEASE);
@@ -40,6 +41,15 @@ class LatentsCheckTest {
         assertRefused(check.check(SERIES, with(b -> b.setModel(ModelRef.newBuilder(SyntheticLatents.MODEL).setVersion("2.0.0").build()))),
                 Refusal.MODEL_MISMATCH, "2.0.0");
         assertRefused(check.check(SERIES, with(b -> b.setPreprocessingVersion("prep-0"))), Refusal.PREPROCESSING_MISMATCH, "prep-0");
+    }
+
+    @Test
+    void refuses_latents_of_the_same_name_and_version_from_other_encoder_or_predictor_files() {
+        String other = "9".repeat(64);
+        assertRefused(check.check(SERIES, with(b -> b.setModel(ModelRef.newBuilder(SyntheticLatents.MODEL).setEncoderSha256(other).build()))),
+                Refusal.MODEL_MISMATCH, "encoder sha256 " + other);
+        assertRefused(check.check(SERIES, with(b -> b.setModel(ModelRef.newBuilder(SyntheticLatents.MODEL).setPredictorSha256(other).build()))),
+                Refusal.MODEL_MISMATCH, "predictor sha256 " + other);
     }
 
     @Test

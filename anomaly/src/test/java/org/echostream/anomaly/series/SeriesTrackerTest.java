@@ -169,7 +169,7 @@ class SeriesTrackerTest {
     @Test
     void with_the_release_series_rule_the_score_is_the_combined_z_and_flags_at_its_threshold() {
         ObjectNode file = SyntheticRelease.withCombinedSeriesRule(SyntheticRelease.calibration(), 6, 0.01);
-        calibration = (ModelCalibration.Calibrated) CalibrationLoader.load(SyntheticRelease.write(tmp.resolve("combined"), file), 0.99);
+        calibration = (ModelCalibration.Calibrated) SyntheticRelease.loadPinned(SyntheticRelease.write(tmp.resolve("combined"), file), 0.99);
         tracker = new SeriesTracker(settings(4), calibration);
         SeriesRule.Combined rule = (SeriesRule.Combined) calibration.seriesRule().orElseThrow();
 
@@ -210,7 +210,7 @@ class SeriesTrackerTest {
                    {"name": "motion_deficit_global_mean", "measure": "motion_deficit_global", "aggregate": "mean", "mean": 0.0, "std": 2.0}],
                  "combine": "sum", "weights": [1.0, 1.0, 0.5], "threshold": 1e9}
                 """));
-        calibration = (ModelCalibration.Calibrated) CalibrationLoader.load(SyntheticRelease.write(tmp.resolve("general"), file), 0.99);
+        calibration = (ModelCalibration.Calibrated) SyntheticRelease.loadPinned(SyntheticRelease.write(tmp.resolve("general"), file), 0.99);
         tracker = new SeriesTracker(settings(4), calibration);
         SeriesRule.General rule = (SeriesRule.General) calibration.seriesRule().orElseThrow();
         List<ClipLatents> clips = SyntheticLatents.loop(SERIES, SOP, 5, 31).surprising(2).build();

@@ -10,6 +10,7 @@ import org.echostream.contracts.ClipRef;
 import org.echostream.contracts.CropGeometry;
 import org.echostream.contracts.InferenceTiming;
 import org.echostream.contracts.ModelRef;
+import org.echostream.contracts.model.ModelManifest;
 import org.echostream.contracts.PixelRegion;
 import org.echostream.contracts.RegionSource;
 import org.echostream.contracts.TokenEncoding;
@@ -39,7 +40,12 @@ public final class SyntheticLatents {
     public static final int CLIP_WIDTH = 64;
     public static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
 
-    public static final ModelRef MODEL = new ModelRef(MODEL_NAME, MODEL_VERSION, "e".repeat(64), "f".repeat(64));
+    /** Stand-ins for the ONNX files, written into every synthetic release so their sha256 can be checked. */
+    public static final byte[] ENCODER_BYTES = "synthetic encoder".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    public static final byte[] PREDICTOR_BYTES = "synthetic predictor".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /** As the embedder writes it: the encoder and predictor by sha256, no calibration (latents are not scored yet). */
+    public static final ModelRef MODEL = new ModelRef(MODEL_NAME, MODEL_VERSION, ModelManifest.sha256(ENCODER_BYTES),
+            ModelManifest.sha256(PREDICTOR_BYTES), null);
 
     /** 500 x 380 px imaging region at (60, 40) of a 640 x 480 frame, letterboxed into 64 x 64. */
     public static final CropGeometry CROP = new CropGeometry(new PixelRegion(60, 40, 500, 380), RegionSource.ULTRASOUND_REGIONS,

@@ -16,6 +16,7 @@ public final class SyntheticModelTestResource implements QuarkusTestResourceLife
             Path base = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "anomaly-quarkus-test-");
             Path model = SyntheticRelease.write(base.resolve("model"));
             return Map.of("echostream.model.dir", model.toString(),
+                    "echostream.model.release-sha256", SyntheticRelease.pinOf(model),
                     "kafka-streams.state.dir", base.resolve("streams").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -23,7 +23,7 @@ import org.echostream.anomaly.scoring.Surprise;
  * A model release folder (manifest.json + calibration.json with its sha256) for the synthetic model of
  * {@link SyntheticLatents}. The calibration is measured, not typed in: surprise of held-out "normal" pairs
  * (prediction = next clip + normal noise), per clip and per token, and the normative distances of their
- * latent features, in the layout the model release writes (model/evaluate.py); no series section unless
+ * latent features, in the layout the model release writes (model/echomodel/evaluate.py); no series section unless
  * {@link #withCombinedSeriesRule} adds one.
  */
 public final class SyntheticRelease {
@@ -62,8 +62,14 @@ public final class SyntheticRelease {
             SyntheticLatents.GRID.forEach(grid::add);
             tokens.putArray("tubelet").add(8).add(16).add(16);
             tokens.put("dim", SyntheticLatents.DIM).put("order", "time-row-column");
-            ObjectNode file = manifest.putObject("files").putObject(CalibrationLoader.CALIBRATION);
-            file.put("sha256", sha256(calibrationBytes)).put("bytes", calibrationBytes.length);
+            ObjectNode files = manifest.putObject("files");
+            files.putObject(CalibrationLoader.CALIBRATION).put("sha256", sha256(calibrationBytes)).put("bytes", calibrationBytes.length);
+            Files.write(dir.resolve(ModelRelease.ENCODER), SyntheticLatents.ENCODER_BYTES);
+            files.putObject(ModelRelease.ENCODER).put("sha256", sha256(SyntheticLatents.ENCODER_BYTES))
+                    .put("bytes", SyntheticLatents.ENCODER_BYTES.length);
+            Files.write(dir.resolve(ModelRelease.PREDICTOR), SyntheticLatents.PREDICTOR_BYTES);
+            files.putObject(ModelRelease.PREDICTOR).put("sha256", sha256(SyntheticLatents.PREDICTOR_BYTES))
+                    .put("bytes", SyntheticLatents.PREDICTOR_BYTES.length);
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CalibrationLoader.MANIFEST).toFile(), manifest);
             return dir;
         } catch (IOException e) {
@@ -71,9 +77,20 @@ public final class SyntheticRelease {
         }
     }
 
+    /** The pin of the release in {@code dir} as it is now (sha256 of its manifest), for tests about something else. */
+    public static String pinOf(Path dir) {
+        return org.echostream.contracts.model.ModelManifest.sha256(dir.resolve(CalibrationLoader.MANIFEST));
+    }
+
+    /** The release already in {@code dir}, loaded the way the service loads it, pinned to its own manifest. */
+    public static ModelCalibration loadPinned(Path dir, double thresholdQuantile) {
+        return CalibrationLoader.load(dir, java.nio.file.Files.isRegularFile(dir.resolve(CalibrationLoader.MANIFEST)) ? pinOf(dir)
+                : "0".repeat(64), thresholdQuantile);
+    }
+
     /** The release in {@code dir}, loaded the way the service loads it. */
     public static ModelCalibration.Calibrated load(Path dir, double thresholdQuantile) {
-        ModelCalibration calibration = CalibrationLoader.load(write(dir), thresholdQuantile);
+        ModelCalibration calibration = loadPinned(write(dir), thresholdQuantile);
         if (calibration instanceof ModelCalibration.Calibrated calibrated) {
             return calibrated;
         }
@@ -188,7 +205,8 @@ public final class SyntheticRelease {
     private static ModelCalibration.Calibrated parse(ObjectNode calibration) {
         ModelRelease release = new ModelRelease(SyntheticLatents.MODEL_NAME, SyntheticLatents.MODEL_VERSION,
                 SyntheticLatents.PREPROCESSING, SyntheticLatents.GRID, SyntheticLatents.DIM, SyntheticLatents.CLIP_HEIGHT,
-                SyntheticLatents.CLIP_WIDTH);
+                SyntheticLatents.CLIP_WIDTH, SyntheticLatents.MODEL.getEncoderSha256(), SyntheticLatents.MODEL.getPredictorSha256(),
+                "c".repeat(64));
         return (ModelCalibration.Calibrated) CalibrationLoader.parse(calibration, release, 0.99, "synthetic");
     }
 

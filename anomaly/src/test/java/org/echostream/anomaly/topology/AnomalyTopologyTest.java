@@ -58,6 +58,13 @@ class AnomalyTopologyTest {
         harness.close();
     }
 
+    /** What every score carries: the latents' model plus the sha256 of the calibration.json that normalised it. */
+    private org.echostream.contracts.ModelRef scoredModel() {
+        String calibrationSha256 = calibration.release().calibrationSha256();
+        assertThat(calibrationSha256).isEqualTo(org.echostream.contracts.model.ModelManifest.sha256(tmp.resolve("model/calibration.json")));
+        return org.echostream.contracts.ModelRef.newBuilder(SyntheticLatents.MODEL).setCalibrationSha256(calibrationSha256).build();
+    }
+
     @Test
     void normal_sequence_scores_every_clip_and_raises_nothing() {
         harness.send(SyntheticLatents.loop(SERIES, SOP, 10, 1).build());
@@ -67,11 +74,13 @@ class AnomalyTopologyTest {
         assertThat(scored).allSatisfy(s -> {
             assertThat(s.getPredictedFromClipIndex()).isEqualTo(s.getRef().getClipIndex() - 1);
             assertThat(s.getTokenSurprise()).hasSize(SyntheticLatents.TOKENS);
-            assertThat(s.getModel()).isEqualTo(SyntheticLatents.MODEL);
+            assertThat(s.getModel()).as("the embedder's model, and the calibration that normalised the score")
+                    .isEqualTo(scoredModel());
             assertThat(s.getPreprocessingVersion()).isEqualTo(SyntheticLatents.PREPROCESSING);
         });
         assertThat(harness.events.isEmpty()).isTrue();
         SeriesSummary last = lastSummary();
+        assertThat(last.getModel()).isEqualTo(scoredModel());
         assertThat(last.getClipCount()).isEqualTo(9);
         assertThat(last.getEventCount()).isZero();
         assertThat(last.getFlagged()).isFalse();
@@ -101,7 +110,7 @@ class AnomalyTopologyTest {
         assertThat(event.getMeanScore()).isCloseTo(eventScores.stream().mapToDouble(d -> d).average().orElseThrow(),
                 org.assertj.core.data.Offset.offset(1e-9));
         assertThat(event.getRule()).startsWith("k-of-n(k=2,n=3");
-        assertThat(event.getModel()).isEqualTo(SyntheticLatents.MODEL);
+        assertThat(event.getModel()).isEqualTo(scoredModel());
         assertThat(event.getPreprocessingVersion()).isEqualTo(SyntheticLatents.PREPROCESSING);
 
         SeriesSummary last = lastSummary();
@@ -296,7 +305,7 @@ class AnomalyTopologyTest {
     void latents_of_another_model_or_with_a_foreign_key_are_dead_lettered_and_the_loop_goes_on() {
         List<ClipLatents> clips = SyntheticLatents.loop(SERIES, SOP, 4, 13).build();
         ClipLatents otherModel = ClipLatents.newBuilder(clips.get(1))
-                .setModel(new ModelRef("echostream-other", "9.9.9", "1".repeat(64), "2".repeat(64))).build();
+                .setModel(new ModelRef("echostream-other", "9.9.9", "1".repeat(64), "2".repeat(64), null)).build();
         harness.send(List.of(clips.get(0), otherModel));
         harness.send("1.2.3.999", org.echostream.contracts.kafka.AvroSerde.of(ClipLatents.class).encode(clips.get(2)));
         harness.send(List.of(clips.get(1), clips.get(2), clips.get(3)));

@@ -25,6 +25,9 @@ public final class AuditedRoutes {
         }
     }
 
+    /** The dashboard's form login: audited so that a failed sign-in is recorded with the name it tried. */
+    public static final String FORM_SIGN_IN = "/j_security_check";
+
     private static final Pattern SAFE_ID = Pattern.compile("[0-9A-Za-z.\\-_]{1,128}");
 
     /** Routes that carry no patient data and need no login: the login page asks which sign-in to offer. */
@@ -53,6 +56,9 @@ public final class AuditedRoutes {
 
     /** The audit facts of a request, or empty when the request is not audited (outside the API or public). */
     public static Optional<Match> match(String method, String path) {
+        if (FORM_SIGN_IN.equals(path) && "POST".equalsIgnoreCase(method)) {
+            return Optional.of(new Match("POST " + FORM_SIGN_IN, "sign-in", null));
+        }
         if (path == null || !(path.startsWith(PREFIX) || path.equals("/api/v1"))) {
             return Optional.empty();
         }

@@ -16,11 +16,21 @@ public final class Views {
     private Views() {
     }
 
-    /** Which model and preprocessing produced a score; travels with every model-derived answer. */
-    public record Model(String name, String version, String encoderSha256, String predictorSha256, String preprocessingVersion) {
+    /** An answer about one study: the audit trail records which studies a response showed. */
+    public interface OfStudy {
+        String studyInstanceUid();
+    }
+
+    /**
+     * Which model, calibration and preprocessing produced a score; travels with every model-derived answer.
+     * {@code calibrationSha256} is null for scores written before the anomaly service recorded it.
+     */
+    public record Model(String name, String version, String encoderSha256, String predictorSha256, String calibrationSha256,
+                        String preprocessingVersion) {
         public static Model of(ModelRef ref, String preprocessingVersion) {
             return ref == null ? null
-                    : new Model(ref.getName(), ref.getVersion(), ref.getEncoderSha256(), ref.getPredictorSha256(), preprocessingVersion);
+                    : new Model(ref.getName(), ref.getVersion(), ref.getEncoderSha256(), ref.getPredictorSha256(),
+                            ref.getCalibrationSha256(), preprocessingVersion);
         }
     }
 
@@ -33,12 +43,12 @@ public final class Views {
      */
     public record StudyListItem(String studyInstanceUid, Patient patient, String studyDate, String studyDescription,
                                 String accessionNumber, int seriesCount, boolean flagged, Double maxScore, int eventCount,
-                                String status, Instant updatedAt, Completeness completeness) {
+                                String status, Instant updatedAt, Completeness completeness) implements OfStudy {
     }
 
     public record StudyDetail(String studyInstanceUid, Patient patient, String studyDate, String studyTime,
                               String studyDescription, String accessionNumber, String institutionName, boolean flagged,
-                              Double maxScore, int eventCount, String status, List<SeriesItem> series, Completeness completeness) {
+                              Double maxScore, int eventCount, String status, List<SeriesItem> series, Completeness completeness) implements OfStudy {
     }
 
     /**
@@ -56,7 +66,7 @@ public final class Views {
     /** One series as listed under a study; no patient data. */
     public record SeriesItem(String seriesInstanceUid, String studyInstanceUid, Integer seriesNumber, String seriesDescription,
                              String modality, int instances, int frames, int clipsCut, int clipsScored, Double anomalyScore,
-                             boolean flagged, int eventCount, String status, Model model) {
+                             boolean flagged, int eventCount, String status, Model model) implements OfStudy {
     }
 
     public record Instance(String sopInstanceUid, int frames, Double frameTimeMillis, String verdict, String reasonCode,
@@ -70,7 +80,7 @@ public final class Views {
     public record Event(String eventId, String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid,
                         int firstClipIndex, int lastClipIndex, int firstFrame, int lastFrame, double startSeconds,
                         double endSeconds, double peakScore, double meanScore, Region region, String rule, Model model,
-                        Instant detectedAt) {
+                        Instant detectedAt) implements OfStudy {
         public static Event of(AnomalyEvent e) {
             PixelRegion p = e.getRegion().getSource();
             var r = e.getRegion();
@@ -89,7 +99,7 @@ public final class Views {
     public record SeriesDetail(String seriesInstanceUid, String studyInstanceUid, Integer seriesNumber, String seriesDescription,
                                String modality, Double anomalyScore, boolean flagged, int clips, int clipsCut, int frames,
                                Double meanSurprise, Double peakScore, Double normativeScore, String status, List<Event> events,
-                               List<Instance> instances, List<Loop> loops, Model model, Instant updatedAt) {
+                               List<Instance> instances, List<Loop> loops, Model model, Instant updatedAt) implements OfStudy {
     }
 
     /** A cine loop (one SOP instance) of a series, and what the api holds of it. */
@@ -108,11 +118,11 @@ public final class Views {
 
     /** A nearest neighbour; no patient identifiers of the other study (opening it is a separate, audited access). */
     public record SimilarStudy(String studyInstanceUid, double similarity, String studyDate, String studyDescription,
-                               boolean flagged, Double maxScore, int clipsEmbedded) {
+                               boolean flagged, Double maxScore, int clipsEmbedded) implements OfStudy {
     }
 
     public record Similar(String studyInstanceUid, String modelName, String modelVersion, int candidates,
-                          List<SimilarStudy> neighbours) {
+                          List<SimilarStudy> neighbours) implements OfStudy {
     }
 
     /** A batch job: what was asked (JobCommand) and how far ingest got (JobStatus), state SUBMITTED until ingest reports. */

@@ -39,4 +39,34 @@ class AuditTrailTest {
         assertThat(record.getRoles()).containsExactly("admin", "clinician");
         assertThat(record.getRequestId()).isNull();
     }
+
+    @Test
+    void a_failed_sign_in_is_a_denial_naming_the_user_it_tried_whatever_the_status() {
+        var request = new AuditTrail.Request(new AuditedRoutes.Match("POST /j_security_check", "sign-in", null), null, List.of(), 302,
+                "127.0.0.1", null);
+        var record = trail.record(request, List.of(), "dr.a");
+        assertThat(record.getOutcome()).isEqualTo(AuditOutcome.DENIED);
+        assertThat(record.getPrincipal()).isEqualTo("anonymous");
+        assertThat(record.getAttemptedUser()).isEqualTo("dr.a");
+    }
+
+    @Test
+    void an_attempted_name_that_is_not_a_plain_name_is_not_kept() {
+        var request = new AuditTrail.Request(match, null, List.of(), 401, "127.0.0.1", null);
+        var record = trail.record(request, List.of(), "Doe^John hunter2!");
+        assertThat(record.getOutcome()).isEqualTo(AuditOutcome.DENIED);
+        assertThat(record.getAttemptedUser()).isNull();
+    }
+
+    @Test
+    void names_every_study_a_list_answer_carries_once_and_sorted() {
+        var a = new org.echostream.api.model.Views.SeriesItem("1.2.3.1", "1.2.3", 1, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null);
+        var b = new org.echostream.api.model.Views.SeriesItem("1.2.2.1", "1.2.2", 1, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null);
+        var c = new org.echostream.api.model.Views.SeriesItem("1.2.3.2", "1.2.3", 2, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null);
+        assertThat(AuditTrail.studiesShown(List.of(a, b, c))).containsExactly("1.2.2", "1.2.3");
+        assertThat(AuditTrail.studiesShown(new byte[3])).isEmpty();
+        var record = trail.record(new AuditTrail.Request(match, "dr.a", List.of("clinician"), 200, null, null),
+                List.of("1.2.3", "not a uid"), null);
+        assertThat(record.getStudyInstanceUids()).containsExactly("1.2.3");
+    }
 }

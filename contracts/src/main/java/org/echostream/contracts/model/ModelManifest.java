@@ -109,6 +109,42 @@ public record ModelManifest(
         }
     }
 
+    /** The configuration key every service that loads a release pins it with. */
+    public static final String PIN_KEY = "echostream.model.release-sha256";
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * Reads the manifest only when its bytes have the sha256 the service's configuration pins. The manifest
+     * vouches for every other file of the release, and this pin vouches for the manifest: a release whose
+     * files and manifest were replaced together is refused. The bytes checked are the bytes parsed.
+     *
+     * @param pinnedSha256 lower-case hex sha256 of manifest.json ({@code sha256sum manifest.json})
+     * @throws InvalidModelException when the pin is not a sha256 or the manifest is not the pinned one
+     */
+    public static ModelManifest readPinned(Path manifestFile, String pinnedSha256) {
+        if (pinnedSha256 == null || !SHA256_HEX.matcher(pinnedSha256.strip()).matches()) {
+            throw new InvalidModelException(PIN_KEY + " must be the 64 lower-case hex digits of the release manifest's sha256 ("
+                    + "sha256sum " + manifestFile.getFileName() + "), got '" + pinnedSha256 + "'");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(manifestFile);
+        } catch (IOException e) {
+            throw new InvalidModelException("model manifest " + manifestFile + " cannot be read: " + e.getMessage(), e);
+        }
+        String actual = sha256(bytes);
+        if (!actual.equals(pinnedSha256.strip())) {
+            throw new InvalidModelException("model manifest " + manifestFile + " has sha256 " + actual + " but " + PIN_KEY
+                    + " pins " + pinnedSha256.strip() + "; refusing a release that is not the pinned one (after a new model release, "
+                    + "set " + PIN_KEY + " to its manifest's sha256)");
+        }
+        try {
+            return JSON.readValue(bytes, ModelManifest.class);
+        } catch (IOException e) {
+            throw new InvalidModelException("model manifest " + manifestFile + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Resolves a file listed in the manifest inside {@code modelDir}, refusing names that would leave it.
      */
@@ -152,7 +188,17 @@ public record ModelManifest(
         return entry.sha256();
     }
 
-    static String sha256(Path file) {
+    /** Lower-case hex sha256 of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    /** Lower-case hex sha256 of a file's content. */
+    public static String sha256(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());

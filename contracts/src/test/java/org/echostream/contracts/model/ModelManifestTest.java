@@ -62,6 +62,36 @@ class ModelManifestTest {
                 .hasMessageContaining("predictor.contextSlots");
     }
 
+    @Test
+    void a_release_whose_files_and_manifest_were_replaced_together_is_refused_by_the_pin() throws IOException {
+        Path released = write("""
+                {"name": "m", "version": "1",
+                """ + CLIP_AND_TOKENS + """
+                  "files": {"encoder.onnx": {"sha256": "%s", "bytes": 7}}}
+                """.formatted(ModelManifest.sha256("weights".getBytes())));
+        String pin = ModelManifest.sha256(released);
+        assertThat(ModelManifest.readPinned(released, pin).version()).isEqualTo("1");
+
+        // Someone swaps in other weights and rewrites the manifest to match: every file checks out against it...
+        Files.writeString(dir.resolve("encoder.onnx"), "poisoned");
+        Path tampered = write(Files.readString(released).replace(ModelManifest.sha256("weights".getBytes()),
+                ModelManifest.sha256("poisoned".getBytes())));
+        ModelManifest.read(tampered).verify(dir);
+        // ...but not against the pin in the service's configuration.
+        assertThatThrownBy(() -> ModelManifest.readPinned(tampered, pin))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("has sha256 " + ModelManifest.sha256(tampered))
+                .hasMessageContaining(ModelManifest.PIN_KEY + " pins " + pin);
+    }
+
+    @Test
+    void a_pin_that_is_not_a_sha256_is_refused_naming_the_key() throws IOException {
+        Path file = write("{}");
+        assertThatThrownBy(() -> ModelManifest.readPinned(file, "latest"))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining(ModelManifest.PIN_KEY + " must be the 64 lower-case hex digits");
+    }
+
     private Path write(String json) throws IOException {
         return Files.writeString(dir.resolve("manifest.json"), json);
     }

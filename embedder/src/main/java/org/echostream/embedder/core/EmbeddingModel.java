@@ -66,17 +66,18 @@ public final class EmbeddingModel implements AutoCloseable {
     }
 
     /**
-     * @throws InvalidModelException naming the file and the fact when the release is missing, altered,
-     *                               outside the directory, or does not match the ONNX contract
+     * @param pinnedManifestSha256 the sha256 the configuration pins for manifest.json
+     * @throws InvalidModelException naming the file and the fact when the release is missing, not the pinned one,
+     *                               altered, outside the directory, or does not match the ONNX contract
      */
-    public static EmbeddingModel open(Path modelDir, OrtSettings settings) {
+    public static EmbeddingModel open(Path modelDir, String pinnedManifestSha256, OrtSettings settings) {
         Path dir = modelDir.toAbsolutePath().normalize();
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new InvalidModelException("model directory " + dir + " has no " + MANIFEST
                     + "; point echostream.model.dir at a model release (default model/release, relative to the working directory)");
         }
-        ModelManifest manifest = ModelManifest.read(manifestFile);
+        ModelManifest manifest = ModelManifest.readPinned(manifestFile, pinnedManifestSha256);
         ConditionValues condition = ConditionValues.of(manifest);
         byte[] encoderBytes = readVerified(manifest, dir, ENCODER_FILE);
         byte[] predictorBytes = readVerified(manifest, dir, PREDICTOR_FILE);
@@ -106,7 +107,7 @@ public final class EmbeddingModel implements AutoCloseable {
             closeQuietly(encoder, predictor);
             throw e;
         }
-        ModelRef ref = new ModelRef(manifest.name(), manifest.version(), manifest.sha256Of(ENCODER_FILE), manifest.sha256Of(PREDICTOR_FILE));
+        ModelRef ref = new ModelRef(manifest.name(), manifest.version(), manifest.sha256Of(ENCODER_FILE), manifest.sha256Of(PREDICTOR_FILE), null);
         LOG.info("model {} {} (preprocessing {}) verified and loaded from {} on {} with {} intra-op / {} inter-op threads",
                 manifest.name(), manifest.version(), manifest.preprocessingVersion(), dir, provider,
                 settings.intraOpThreads(), settings.interOpThreads());

@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -28,6 +30,7 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -60,6 +63,13 @@ import org.slf4j.LoggerFactory;
  * A read_committed reader of the latents topic therefore sees every clip exactly once, across crashes,
  * restarts and rebalances: the transactional id fences an earlier life of this instance, and the group
  * generation in the offset commit fences a consumer that lost its partitions.
+ *
+ * <p>A transaction whose outcome the client cannot know (a commit or abort that timed out on a slow broker,
+ * a producer left in an error state) does not end the loop: the producer is closed and a new one with the
+ * same transactional id is started, whose {@code initTransactions} waits until the broker has finished the
+ * old transaction (committed or aborted); every owned partition then resumes from the offset the group has
+ * committed, so a batch that did commit is not embedded twice and one that did not is embedded again.
+ * Retries back off from 1 s, doubling to 30 s. Only fencing and authorization errors stop the loop.
  */
 public final class EmbedLoop implements Runnable {
 
@@ -69,6 +79,8 @@ public final class EmbedLoop implements Runnable {
     private static final AvroSerde<DeadLetter> LETTERS = AvroSerde.of(DeadLetter.class);
     /** After an aborted transaction: give a struggling broker a moment before the batch runs again. */
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    /** Consecutive failures double the pause up to this. */
+    private static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
     /** Reason code of dead letters for latents bigger than the latents topic takes. */
     static final String OUTPUT_TOO_LARGE = "OUTPUT_TOO_LARGE";
 
@@ -78,7 +90,11 @@ public final class EmbedLoop implements Runnable {
     private final DeadLetters deadLetters;
     private final EmbedderMetrics metrics;
     private final Clock clock;
+    private final Function<Map<String, Object>, Producer<String, byte[]>> producers;
     private final ArrayDeque<Buffered> buffer = new ArrayDeque<>();
+    /** Loop thread only. */
+    private Producer<String, byte[]> producer;
+    private int consecutiveFailures;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean stopRequested;
     private volatile LoopStatus status = LoopStatus.starting();
@@ -91,6 +107,14 @@ public final class EmbedLoop implements Runnable {
     }
 
     public EmbedLoop(LoopSettings settings, ClipEmbedder embedder, DeadLetters deadLetters, EmbedderMetrics metrics, Clock clock) {
+        this(settings, embedder, deadLetters, metrics, clock,
+                properties -> new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer()));
+    }
+
+    /** @param producers makes the transactional producer from its properties (a fresh one after each unknown outcome) */
+    public EmbedLoop(LoopSettings settings, ClipEmbedder embedder, DeadLetters deadLetters, EmbedderMetrics metrics, Clock clock,
+                     Function<Map<String, Object>, Producer<String, byte[]>> producers) {
+        this.producers = producers;
         this.settings = settings;
         this.policy = settings.policy();
         this.embedder = embedder;
@@ -114,9 +138,9 @@ public final class EmbedLoop implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
+            producer = producers.apply(producerProperties());
             // Aborts whatever an earlier life of this transactional id left open, and fences that life.
             producer.initTransactions();
             c.subscribe(List.of(settings.clipsTopic()), new Rebalance());
@@ -125,7 +149,7 @@ public final class EmbedLoop implements Runnable {
                     settings.clipsTopic(), settings.latentsTopic(), settings.transactionalId(), settings.groupId(),
                     policy.maxBatchSize(), policy.maxWait().toMillis(), policy.maxBufferedClips());
             while (!stopRequested) {
-                step(c, producer);
+                step(c);
             }
             status = status.with(LoopStatus.State.STOPPED);
         } catch (WakeupException e) {
@@ -135,11 +159,13 @@ public final class EmbedLoop implements Runnable {
             status = status.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             consumer = null;
+            closeQuietly(producer);
+            producer = null;
             LOG.info("embed loop {} ended ({})", settings.transactionalId(), status.state());
         }
     }
 
-    private void step(KafkaConsumer<byte[], byte[]> c, KafkaProducer<String, byte[]> producer) {
+    private void step(KafkaConsumer<byte[], byte[]> c) {
         Instant now = clock.instant();
         ConsumerRecords<byte[], byte[]> records = c.poll(policy.pollTimeout(buffer.size(), oldestArrival(), now));
         Instant arrived = clock.instant();
@@ -153,7 +179,7 @@ public final class EmbedLoop implements Runnable {
             while (batch.size() < policy.maxBatchSize() && !buffer.isEmpty()) {
                 batch.add(buffer.poll());
             }
-            processInTransaction(c, producer, batch);
+            processInTransaction(c, batch);
         }
         applyBackpressure(c);
     }
@@ -185,7 +211,7 @@ public final class EmbedLoop implements Runnable {
         metrics.lag(total + buffer.size());
     }
 
-    private void processInTransaction(KafkaConsumer<byte[], byte[]> c, KafkaProducer<String, byte[]> producer, List<Buffered> batch) {
+    private void processInTransaction(KafkaConsumer<byte[], byte[]> c, List<Buffered> batch) {
         long start = System.nanoTime();
         List<EmbedOutcome> outcomes = embed(batch);
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>(batch.size());
@@ -224,14 +250,22 @@ public final class EmbedLoop implements Runnable {
             // Another instance took over this transactional id, or the producer is unusable: this instance must not
             // write again. Stop; the orchestrator restarts it (liveness turns DOWN).
             throw e;
-        } catch (KafkaException e) {
-            LOG.warn("transaction for {} clips aborted ({}); rewinding to the first uncommitted clip", batch.size(), e.toString());
-            abortQuietly(producer);
-            rewind(c, batch);
+        } catch (KafkaException | IllegalStateException e) {
             metrics.aborted();
-            sleep(RETRY_BACKOFF);
+            consecutiveFailures++;
+            // After a commit that timed out the client may neither abort nor commit again: the outcome is the broker's.
+            if (!(e instanceof TimeoutException) && abortQuietly(producer)) {
+                LOG.warn("transaction for {} clips aborted ({}); rewinding to the first uncommitted clip", batch.size(), e.toString());
+                rewind(c, batch);
+                sleep(backoff());
+            } else {
+                LOG.warn("transaction for {} clips has an unknown outcome ({}); starting a new producer for {} and resuming from "
+                        + "the committed offsets", batch.size(), e.toString(), settings.transactionalId());
+                restartProducer(c);
+            }
             return;
         }
+        consecutiveFailures = 0;
         status = status.committedAt(clock.instant());
         metrics.committed(embedded, System.nanoTime() - start);
         rejectedReasons.forEach(metrics::rejected);
@@ -290,11 +324,80 @@ public final class EmbedLoop implements Runnable {
         });
     }
 
-    private static void abortQuietly(KafkaProducer<String, byte[]> producer) {
+    /** @return whether the abort went through (if not, the producer's state is unknown and it must be replaced) */
+    private static boolean abortQuietly(Producer<String, byte[]> producer) {
         try {
             producer.abortTransaction();
-        } catch (KafkaException e) {
-            LOG.warn("abort failed too ({}); the broker aborts the transaction when it times out", e.toString());
+            return true;
+        } catch (KafkaException | IllegalStateException e) {
+            LOG.warn("abort failed too ({})", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Replaces the producer and puts every owned partition back to the group's committed offset, retrying with back-off
+     * while the broker does not answer. The new producer's initTransactions completes only once the broker has
+     * committed or aborted what the old one left open, and the committed offsets then say which it was.
+     */
+    private void restartProducer(KafkaConsumer<byte[], byte[]> c) {
+        while (!stopRequested) {
+            closeQuietly(producer);
+            producer = null;
+            sleep(backoff());
+            if (stopRequested) {
+                return;
+            }
+            try {
+                producer = producers.apply(producerProperties());
+                producer.initTransactions();
+                resumeFromCommitted(c);
+                metrics.producerRestarted();
+                LOG.info("new producer for {} ready after {} failed attempts; resumed from the committed offsets",
+                        settings.transactionalId(), consecutiveFailures);
+                return;
+            } catch (ProducerFencedException | FencedInstanceIdException | InvalidProducerEpochException | AuthorizationException
+                     | UnsupportedVersionException e) {
+                throw e;
+            } catch (KafkaException | IllegalStateException e) {
+                consecutiveFailures++;
+                LOG.warn("new producer for {} not ready yet ({}); retrying", settings.transactionalId(), e.toString());
+            }
+        }
+    }
+
+    private void resumeFromCommitted(KafkaConsumer<byte[], byte[]> c) {
+        buffer.clear();
+        Set<TopicPartition> owned = c.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = c.committed(owned);
+        List<TopicPartition> neverCommitted = new ArrayList<>();
+        for (TopicPartition partition : owned) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset == null) {
+                neverCommitted.add(partition);
+            } else {
+                c.seek(partition, offset);
+            }
+        }
+        // auto.offset.reset=earliest: a partition the group never committed starts from its first clip.
+        c.seekToBeginning(neverCommitted);
+    }
+
+    private Duration backoff() {
+        int doublings = Math.min(Math.max(consecutiveFailures - 1, 0), 5);
+        Duration delay = RETRY_BACKOFF.multipliedBy(1L << doublings);
+        return delay.compareTo(MAX_RETRY_BACKOFF) > 0 ? MAX_RETRY_BACKOFF : delay;
+    }
+
+    private static void closeQuietly(Producer<String, byte[]> p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            // Nothing to wait for: what is not committed is done again.
+            p.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.debug("closing the old producer: {}", e.toString());
         }
     }
 

@@ -74,6 +74,10 @@ public final class EmbedderMetrics {
         aborted.increment();
     }
 
+    void producerRestarted() {
+        registry.counter("echostream.embedder.producer.restarts").increment();
+    }
+
     void rejected(String reason) {
         registry.counter("echostream.embedder.rejected", "reason", reason).increment();
     }

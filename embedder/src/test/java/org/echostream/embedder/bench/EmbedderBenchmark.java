@@ -80,7 +80,7 @@ public final class EmbedderBenchmark {
         System.out.println();
         System.out.println("| batch | bare ORT clips/s | bare ORT p50 / p99 ms | embedder core clips/s | core p50 / p99 ms | core overhead | model GFLOP/s | of peak |");
         System.out.println("|---|---|---|---|---|---|---|---|");
-        try (EmbeddingModel model = EmbeddingModel.open(modelDir, OrtSettings.cpu(threads));
+        try (EmbeddingModel model = EmbeddingModel.open(modelDir, TestClips.pinOf(modelDir), OrtSettings.cpu(threads));
              BareOrt bare = new BareOrt(modelDir, manifest, threads, Arrays.stream(batches).max().orElse(1))) {
             for (int b : batches) {
                 try (ClipEmbedder embedder = new ClipEmbedder(model, b, TokenEncoding.FLOAT16, Clock.systemUTC())) {

@@ -26,7 +26,7 @@ class ClipEmbedderTest {
 
     @BeforeAll
     static void load() throws Exception {
-        model = EmbeddingModel.open(TestClips.TINY_MODEL, OrtSettings.cpu(1));
+        model = EmbeddingModel.open(TestClips.TINY_MODEL, TestClips.pinOf(TestClips.TINY_MODEL), OrtSettings.cpu(1));
         direct = new DirectOrt(TestClips.TINY_MODEL, new long[] {1, 1, TestClips.FRAMES, TestClips.SIZE, TestClips.SIZE});
     }
 

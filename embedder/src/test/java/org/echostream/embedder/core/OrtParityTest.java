@@ -114,7 +114,7 @@ class OrtParityTest {
                     .setPreprocessingVersion(org.echostream.contracts.model.ModelManifest.read(release.resolve("manifest.json")).preprocessingVersion())
                     .build());
         }
-        try (EmbeddingModel model = EmbeddingModel.open(release, OrtSettings.cpu(2));
+        try (EmbeddingModel model = EmbeddingModel.open(release, TestClips.pinOf(release), OrtSettings.cpu(2));
              ClipEmbedder embedder = new ClipEmbedder(model, batch, TokenEncoding.FLOAT32, Clock.fixed(TestClips.T0, ZoneOffset.UTC))) {
             List<EmbedOutcome> outcomes = embedder.embed(clips);
             int values = model.tokensPerClip() * model.latentDim();

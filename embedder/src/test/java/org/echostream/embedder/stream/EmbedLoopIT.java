@@ -14,8 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.echostream.contracts.Clip;
 import org.echostream.contracts.ClipLatents;
 import org.echostream.contracts.DeadLetter;
@@ -83,7 +90,7 @@ class EmbedLoopIT {
         kafka.send(clipsTopic, records);
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, OrtSettings.cpu(1));
+        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, TestClips.pinOf(TestClips.TINY_MODEL), OrtSettings.cpu(1));
              ClipEmbedder embedder = new ClipEmbedder(model, 4, TokenEncoding.FLOAT16, CLOCK);
              RunningLoop loop = RunningLoop.start(settings(clipsTopic, latentsTopic, "it-single", "group-" + clipsTopic), embedder, registry)) {
             List<ConsumerRecord<String, byte[]>> out = kafka.readAll(latentsTopic, "read_committed", 40, Duration.ofSeconds(60), Duration.ofSeconds(2));
@@ -134,7 +141,7 @@ class EmbedLoopIT {
         }
         SimpleMeterRegistry registryA = new SimpleMeterRegistry();
         SimpleMeterRegistry registryB = new SimpleMeterRegistry();
-        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, OrtSettings.cpu(1));
+        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, TestClips.pinOf(TestClips.TINY_MODEL), OrtSettings.cpu(1));
              ClipEmbedder embedderA = new ClipEmbedder(model, 4, TokenEncoding.FLOAT16, CLOCK);
              ClipEmbedder embedderB = new ClipEmbedder(model, 4, TokenEncoding.FLOAT16, CLOCK)) {
             kafka.send(clipsTopic, first);
@@ -168,6 +175,64 @@ class EmbedLoopIT {
         assertThat(byB).as("the second instance took over partitions").isGreaterThan(0);
     }
 
+    /**
+     * A slow broker, as the client sees it: the first producer's first commit reaches the broker but its answer
+     * does not (the commit happened, the client times out); the second producer's first commit times out before it
+     * is sent (the transaction stays open until a new producer aborts it). Neither may end the loop, lose a clip or
+     * embed one twice.
+     */
+    @Test
+    void commits_that_time_out_replace_the_producer_and_every_clip_is_still_committed_exactly_once() throws Exception {
+        List<String> topics = kafka.create("timeout", Map.of("clips", 2, "latents", 2));
+        String clipsTopic = topics.stream().filter(t -> t.endsWith(".clips")).findFirst().orElseThrow();
+        String latentsTopic = topics.stream().filter(t -> t.endsWith(".latents")).findFirst().orElseThrow();
+        Set<String> expected = new HashSet<>();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            Clip clip = TestClips.clip("1.2.826.0.3." + (i % 3), i / 3, 7000 + i);
+            expected.add(key(clip));
+            records.add(new ProducerRecord<>(clipsTopic, clip.getRef().getSeriesInstanceUid(), CLIPS.encode(clip)));
+        }
+        kafka.send(clipsTopic, records);
+        AtomicInteger made = new AtomicInteger();
+        Function<Map<String, Object>, Producer<String, byte[]>> slowBroker = properties -> {
+            int life = made.incrementAndGet();
+            return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer()) {
+                private boolean failed;
+
+                @Override
+                public void commitTransaction() {
+                    if (!failed && life == 1) {
+                        failed = true;
+                        super.commitTransaction();
+                        throw new TimeoutException("commit answer lost (test)");
+                    }
+                    if (!failed && life == 2) {
+                        failed = true;
+                        throw new TimeoutException("commit timed out before it was sent (test)");
+                    }
+                    super.commitTransaction();
+                }
+            };
+        };
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (EmbeddingModel model = EmbeddingModel.open(TestClips.TINY_MODEL, TestClips.pinOf(TestClips.TINY_MODEL), OrtSettings.cpu(1));
+             ClipEmbedder embedder = new ClipEmbedder(model, 4, TokenEncoding.FLOAT16, CLOCK);
+             RunningLoop loop = RunningLoop.start(settings(clipsTopic, latentsTopic, "it-timeout", "group-" + clipsTopic), embedder,
+                     registry, slowBroker)) {
+            List<ConsumerRecord<String, byte[]>> out = kafka.readAll(latentsTopic, "read_committed", 24, Duration.ofSeconds(90),
+                    Duration.ofSeconds(3));
+
+            List<String> keys = out.stream().map(r -> key(LATENTS.decode(r.value()))).toList();
+            assertThat(keys).hasSize(24).doesNotHaveDuplicates();
+            assertThat(Set.copyOf(keys)).isEqualTo(expected);
+            assertThat(loop.loop().status().state()).isEqualTo(LoopStatus.State.RUNNING);
+            assertThat(made.get()).as("producers made: the first, one after each lost commit").isEqualTo(3);
+            assertThat(registry.get("echostream.embedder.producer.restarts").counter().count()).isEqualTo(2.0);
+        }
+    }
+
     static LoopSettings settings(String clips, String latents, String transactionalId, String group) {
         return new LoopSettings(bootstrap, clips, latents, group, transactionalId + "-" + clips, Duration.ofSeconds(30),
                 8 * 1024 * 1024, new BatchPolicy(4, Duration.ofMillis(20), 8), Map.of());
@@ -192,9 +257,15 @@ class EmbedLoopIT {
     /** An embed loop on its own thread for the length of a try block. */
     record RunningLoop(EmbedLoop loop, Thread thread) implements AutoCloseable {
         static RunningLoop start(LoopSettings settings, ClipEmbedder embedder, SimpleMeterRegistry registry) {
+            return start(settings, embedder, registry,
+                    properties -> new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer()));
+        }
+
+        static RunningLoop start(LoopSettings settings, ClipEmbedder embedder, SimpleMeterRegistry registry,
+                                 Function<Map<String, Object>, Producer<String, byte[]>> producers) {
             // The loop's clock must run: a batch that is not full becomes due as time passes.
             EmbedLoop loop = new EmbedLoop(settings, embedder, new DeadLetters("embedder", Clock.systemUTC()),
-                    new EmbedderMetrics(registry, settings.policy().maxBatchSize()), Clock.systemUTC());
+                    new EmbedderMetrics(registry, settings.policy().maxBatchSize()), Clock.systemUTC(), producers);
             Thread thread = new Thread(loop, "embed-loop-" + settings.transactionalId());
             thread.start();
             return new RunningLoop(loop, thread);

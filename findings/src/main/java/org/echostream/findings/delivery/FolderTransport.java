@@ -5,7 +5,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import org.echostream.findings.dicom.EncodedDocument;
 
 /**
@@ -14,6 +18,12 @@ import org.echostream.findings.dicom.EncodedDocument;
  * Each file is written beside its final name and moved into place, so a reader never sees half a file.
  */
 public final class FolderTransport implements Transport {
+
+    /** The SR and KOS name the patient: only the service's own user may list or read them. */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path folder;
 
@@ -36,11 +46,12 @@ public final class FolderTransport implements Transport {
         // UIDs are digits and dots (StudyBook refuses anything else), so they are safe as file names.
         Path studyFolder = folder.resolve(studyInstanceUid);
         try {
-            Files.createDirectories(studyFolder);
+            Files.createDirectories(studyFolder, PRIVATE_DIR);
             for (EncodedDocument d : documents) {
                 Path target = studyFolder.resolve(d.sopInstanceUid() + ".dcm");
                 Path partial = studyFolder.resolve(d.sopInstanceUid() + ".dcm.partial");
-                Files.write(partial, d.part10());
+                Files.deleteIfExists(partial);
+                Files.write(Files.createFile(partial, PRIVATE_FILE), d.part10());
                 try {
                     Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {

@@ -114,7 +114,8 @@ public final class FindingsBuilder {
         items.add(new Text(HAS_CONCEPT_MOD, Codes.ALGORITHM_NAME, model.getName()));
         items.add(new Text(HAS_CONCEPT_MOD, Codes.ALGORITHM_VERSION, model.getVersion()));
         items.add(new Text(HAS_CONCEPT_MOD, Codes.ALGORITHM_PARAMETERS, "preprocessing " + m.getPreprocessingVersion()
-                + "; encoder sha256 " + model.getEncoderSha256() + "; predictor sha256 " + model.getPredictorSha256()));
+                + "; encoder sha256 " + model.getEncoderSha256() + "; predictor sha256 " + model.getPredictorSha256()
+                + (model.getCalibrationSha256() == null ? "" : "; calibration sha256 " + model.getCalibrationSha256())));
         items.add(new Num(CONTAINS, Codes.ANOMALY_SCORE, m.getAnomalyScore(), Codes.NO_UNITS));
         items.add(new CodeItem(CONTAINS, Codes.ANOMALY_FLAGGED, m.getFlagged() ? Codes.YES : Codes.NO));
         items.add(new Num(CONTAINS, Codes.PEAK_CLIP_SCORE, m.getPeakScore(), Codes.NO_UNITS));

@@ -56,6 +56,10 @@ public final class ResultVersion {
 
     private static void model(StringBuilder text, ModelRef model) {
         line(text, "model", model.getName(), model.getVersion(), model.getEncoderSha256(), model.getPredictorSha256());
+        // Only when known, so results scored before the calibration was recorded keep their version (and are not sent again).
+        if (model.getCalibrationSha256() != null) {
+            line(text, "calibration", model.getCalibrationSha256());
+        }
     }
 
     /** Doubles by their exact shortest representation: 0.1 and 0.1000000001 differ, as they would in the SR. */

@@ -26,7 +26,7 @@ public final class EchoStudy {
     public static final Instant T0 = Instant.parse("2026-03-02T09:30:00Z");
     public static final String US_MULTIFRAME = "1.2.840.10008.5.1.4.1.1.3.1";
     public static final String US_IMAGE = "1.2.840.10008.5.1.4.1.1.6.1";
-    public static final ModelRef MODEL = new ModelRef("echojepa-sim-tiny", "0.1.0", "e".repeat(64), "f".repeat(64));
+    public static final ModelRef MODEL = new ModelRef("echojepa-sim-tiny", "0.1.0", "e".repeat(64), "f".repeat(64), "c".repeat(64));
 
     public final String study;
     public final String a4c;

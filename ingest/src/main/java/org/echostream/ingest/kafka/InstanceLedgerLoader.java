@@ -3,13 +3,12 @@ package org.echostream.ingest.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.kafka.AvroSerde;
 import org.echostream.contracts.kafka.DecodeResult;
+import org.echostream.contracts.kafka.TopicReplay;
 import org.echostream.contracts.kafka.Topics;
 import org.echostream.ingest.pipeline.InstanceLedger;
 
@@ -34,45 +33,26 @@ public final class InstanceLedgerLoader {
 
     /** As {@link #load(KafkaSettings, InstanceLedger, Duration)}, also handing every readable record to {@code also} (study completeness). */
     public static Loaded load(KafkaSettings settings, InstanceLedger ledger, Duration timeout, java.util.function.Consumer<InstanceRecord> also) {
-        long records = 0;
-        long unreadable = 0;
-        long deadline = System.nanoTime() + timeout.toNanos();
+        AtomicLong unreadable = new AtomicLong();
+        TopicReplay.Outcome outcome;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumer(null))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INSTANCES.name(), timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            while (!reached(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the instances ledger did not load within " + timeout.toSeconds() + " s ("
-                            + records + " records read)");
+            outcome = TopicReplay.replay(consumer, List.of(Topics.INSTANCES.name()), timeout, r -> {
+                String sop = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                if (sop == null) {
+                    unreadable.incrementAndGet();
+                } else if (r.value() == null) {
+                    ledger.forget(sop);
+                } else if (DecodeResult.decode(SERDE, r.value()) instanceof DecodeResult.Decoded<InstanceRecord> decoded) {
+                    ledger.record(sop, decoded.value().getVerdict());
+                    also.accept(decoded.value());
+                } else {
+                    unreadable.incrementAndGet();
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    records++;
-                    String sop = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-                    if (sop == null) {
-                        unreadable++;
-                    } else if (r.value() == null) {
-                        ledger.forget(sop);
-                    } else if (DecodeResult.decode(SERDE, r.value()) instanceof DecodeResult.Decoded<InstanceRecord> decoded) {
-                        ledger.record(sop, decoded.value().getVerdict());
-                        also.accept(decoded.value());
-                    } else {
-                        unreadable++;
-                    }
-                }
-            }
+            });
         }
-        return new Loaded(records, unreadable);
-    }
-
-    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (var e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
+        if (outcome instanceof TopicReplay.Outcome.Incomplete incomplete) {
+            throw new IllegalStateException("the instances ledger did not load: " + incomplete.reason());
         }
-        return true;
+        return new Loaded(outcome.records(), unreadable.get());
     }
 }

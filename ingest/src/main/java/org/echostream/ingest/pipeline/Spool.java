@@ -11,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,6 +29,11 @@ import java.util.UUID;
 public final class Spool {
 
     private static final String INCOMING = "incoming";
+    /** Original DICOM is patient data: only the service's own user may list or read the spool. */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final int COPY_BUFFER = 1 << 16;
 
     private final Path root;
@@ -33,7 +42,8 @@ public final class Spool {
     public Spool(Path root, long minFreeBytes) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.minFreeBytes = minFreeBytes;
-        Files.createDirectories(this.root.resolve(INCOMING));
+        Files.createDirectories(this.root.resolve(INCOMING), PRIVATE_DIR);
+        Files.setPosixFilePermissions(this.root, PosixFilePermissions.fromString("rwx------"));
     }
 
     public Path root() {
@@ -107,7 +117,7 @@ public final class Spool {
         private Incoming(Path temp, long maxBytes) throws IOException {
             this.temp = temp;
             this.maxBytes = maxBytes;
-            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE);
             try {
                 this.digest = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
@@ -153,7 +163,7 @@ public final class Spool {
             channel.close();
             String sha = HexFormat.of().formatHex(digest.digest());
             Path dir = root.resolve(sha.substring(0, 2));
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, PRIVATE_DIR);
             Path target = dir.resolve(sha + ".dcm");
             if (Files.exists(target)) {
                 Files.delete(temp); // the same bytes are already kept

@@ -6,7 +6,7 @@ import org.echostream.ingest.dicom.GrayLoop;
 import org.echostream.ingest.dicom.InstanceAttributes;
 
 /**
- * Preprocessing "prep-1" (docs/onnx-contract.md of the model; reference model/prep.py): resample in time to
+ * Preprocessing "prep-1" (docs/onnx-contract.md of the model; reference model/echomodel/prep.py): resample in time to
  * the model's rate by the nearest source frame, crop to the imaging region, zero everything outside the
  * sector, resize with aspect kept by area averaging, letterbox, cut clips of the model's length at the
  * model's stride (full windows only). Input is already one grey channel (see the decoder for colour).

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +86,9 @@ public final class LocalKafka implements AutoCloseable {
             port = config.port() == 0 ? freePort() : config.port();
             controllerPort = config.controllerPort() == 0 ? freePort() : config.controllerPort();
             Path dataDir = config.dataDir().toAbsolutePath();
-            Files.createDirectories(dataDir);
+            // Topics hold patient data (the studies topic, the audit trail): only this user may read the broker's files.
+            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
             Path properties = dataDir.resolve("server.properties");
             writeProperties(properties, brokerProperties(dataDir));
             Path log4j = dataDir.resolve("log4j2.properties");

@@ -43,6 +43,14 @@ class SimConfig:
     bottom_band: int = 46            # ECG trace band below the sector (pixels)
     material_res_cm: float = 0.07    # scatterer grid spacing
     speckle_decorr: float = 0.12     # AR(1) innovation weight per source frame at 30 fps
+    # Domain randomisation (training and calibration of model 0.3): per-study draws of the acquisition
+    # physics below, from their own random stream so that (seed, kind) keeps its heart and rhythm.
+    randomise: bool = False
+    fps_range: tuple = ()            # (lo, hi): uniform frame rate instead of fps_choices
+    # Renderer variant: a second rendering mode (multiplicative gamma speckle texture, depth-dependent
+    # lateral blur with side lobes, a truncated convex-probe apex, wider angles, a non-monotone TGC, larger
+    # text placed inside the region rectangle, a thick sweeping ECG). Evaluation only: never trained on.
+    variant: bool = False
 
 
 @dataclass
@@ -79,6 +87,15 @@ class StudyParams:
     nz_from_start: bool = False
     drift_cm: tuple = (0.0, 0.0)      # slow probe drift amplitude (x, z)
     ef: float = 0.0                   # ejection fraction implied by the geometry (computed)
+    # acquisition physics (defaults = the original renderer; drawn when SimConfig.randomise)
+    psf_ax: float = 1.1               # axial PSF sigma (polar samples)
+    psf_lat: float = 0.9              # lateral PSF sigma (polar samples)
+    speckle_decorr: float = -1.0      # AR(1) innovation at 30 fps; < 0: SimConfig's
+    myo_echo: float = 1.0             # myocardium echogenicity
+    bg_echo: float = 0.2              # background tissue echogenicity
+    noise_amp: float = 0.006          # electronic noise amplitude
+    tgc_curve: tuple = (0.0, 0.0)     # (amplitude dB, period cm) of a depth-periodic TGC ripple
+    speckle_salt: str = ""            # non-empty: a different speckle and noise draw of the same heart
 
     def to_dict(self):
         return asdict(self)
@@ -211,7 +228,34 @@ def make_params(seed: int, kind: str, cfg: SimConfig = SimConfig()) -> StudyPara
             mag = r.uniform(3, 6)
             p.nz_shift_px = (float(mag * np.cos(ang)), float(mag * np.sin(ang)))
     p.ef = ejection_fraction(p.k_seg, p.long_short)
+    if cfg.fps_range:
+        rf = _rng(seed, kind, "fps")
+        p.fps = float(rf.uniform(*cfg.fps_range))
+        p.n_frames = int(round(cfg.duration_s * p.fps))
+    if cfg.randomise or cfg.variant:
+        d = _rng(seed, kind, "domain")
+        p.psf_ax, p.psf_lat = float(d.uniform(0.7, 1.6)), float(d.uniform(0.6, 1.5))
+        p.speckle_decorr = float(d.uniform(0.04, 0.25))
+        p.myo_echo, p.bg_echo = float(d.uniform(0.6, 1.5)), float(d.uniform(0.1, 0.35))
+        p.noise_amp = float(d.uniform(0.002, 0.02))
+        p.dyn_range_db = float(d.uniform(42, 66))
+        p.gain_db = float(d.uniform(-6, 6))
+        p.tgc_slope = float(d.uniform(-0.3, 0.3))
+        p.tgc_curve = (float(d.uniform(0, 3)), float(d.uniform(3, 8)))
+        p.depth_cm = float(d.uniform(12.0, 19.0))
+        p.half_angle = float(np.deg2rad(d.uniform(30, 45)))
+        p.lv_tilt = float(np.deg2rad(d.uniform(-10, 16)))
+        p.lv_apex = (float(d.uniform(-0.2, 1.8)), float(d.uniform(2.0, 3.8)))
+        p.height, p.width = [(240, 320), (256, 256), (300, 400), (360, 480), (288, 352)][int(d.integers(5))]
     return p
+
+
+def speckle_twin(p: StudyParams, salt: str = "twin") -> StudyParams:
+    """The same heart at the same instants, nuisance-free, with its speckle and noise drawn again: the
+    encoder's target twin (what stays is anatomy and motion; what changes is speckle and acquisition)."""
+    q = without_nuisance(p)
+    q.speckle_salt = salt
+    return q
 
 
 def without_nuisance(p: StudyParams) -> StudyParams:
@@ -293,6 +337,7 @@ class EchoSimulator:
         self.p, self.cfg = p, cfg
         r = _rng(p.seed, p.kind, "render")
         self.r = r
+        rs = _rng(p.seed, p.kind, "render" + p.speckle_salt) if p.speckle_salt else r
         H, W = p.height, p.width
         self.R_px = H - cfg.top_band - cfg.bottom_band
         self.apex_px = (W / 2.0, float(cfg.top_band))
@@ -310,14 +355,28 @@ class EchoSimulator:
         self.m_nx = int((2 * p.depth_cm * math.sin(p.half_angle) + 4.0) / res) + 1
         self.m_nz = int((p.depth_cm + 4.0) / res) + 1
         shape = (self.m_nz, self.m_nx)
-        self.z_re = r.standard_normal(shape).astype(np.float32)
-        self.z_im = r.standard_normal(shape).astype(np.float32)
-        self.bg = (0.2 + 0.08 * _smooth_field(r, shape, 12.0)).clip(0.05, 0.5).astype(np.float32)
+        z_re = rs.standard_normal(shape).astype(np.float32)
+        z_im = rs.standard_normal(shape).astype(np.float32)
+        if p.speckle_salt:
+            r.standard_normal(shape), r.standard_normal(shape)   # keep the tissue draws below identical
+        self.z_re, self.z_im = z_re, z_im
+        self.bg = (p.bg_echo + 0.4 * p.bg_echo * _smooth_field(r, shape, 12.0)).clip(0.02, 0.8).astype(np.float32)
         self.myo_tex = (1.0 + 0.15 * _smooth_field(r, shape, 4.0)).astype(np.float32)
-        self.noise_seed = int(r.integers(2 ** 31))
+        self.noise_seed = int(r.integers(2 ** 31)) + (int(rs.integers(2 ** 20)) if p.speckle_salt else 0)
+        if cfg.variant:   # multiplicative gamma texture (K-like speckle statistics), fixed to the tissue
+            self.tex = np.sqrt(_rng(p.seed, p.kind, "vtex" + p.speckle_salt).gamma(1.5, 1 / 1.5, shape)).astype(np.float32)
         # PSF (in polar samples): axial sigma, lateral sigma
-        self.k_ax = _gauss_kernel(1.1)
-        self.k_lat = _gauss_kernel(0.9)
+        self.k_ax = _gauss_kernel(p.psf_ax)
+        self.k_lat = _gauss_kernel(p.psf_lat)
+        if cfg.variant:   # wider lateral beam with negative side lobes; sharper axial pulse
+            wide = _gauss_kernel(p.psf_lat * 3.2)
+            narrow = np.zeros_like(wide)
+            kn = _gauss_kernel(p.psf_lat * 1.6)
+            o = (len(wide) - len(kn)) // 2
+            narrow[o:o + len(kn)] = kn
+            k = narrow - 0.35 * wide
+            self.k_lat = k / k.sum()
+            self.k_ax = _gauss_kernel(max(0.6, p.psf_ax * 0.7))
         self._build_scan_conversion()
         # RV geometry relative to LV
         self.rv_apex = (p.lv_apex[0] - 3.2, p.lv_apex[1] + 1.6)
@@ -332,6 +391,8 @@ class EchoSimulator:
         rad = np.hypot(dx, dy)
         ang = np.arctan2(dx, dy)
         inside = (dy > 0) & (rad <= self.R_px) & (np.abs(ang) <= p.half_angle)
+        if cfg.variant:   # convex probe: the sector starts on an arc, not at a point
+            inside &= rad >= 0.07 * self.R_px
         ir = rad / self.R_px * (cfg.n_range - 1)
         ib = (ang + p.half_angle) / (2 * p.half_angle) * (cfg.n_beams - 1)
         self.sc_idx = np.nonzero(inside.ravel())[0]
@@ -453,7 +514,7 @@ class EchoSimulator:
         iz = np.clip(((zm - self.m_z0) / self.cfg.material_res_cm).astype(int), 0, self.m_nz - 1)
         echo = self.bg[iz, ix].copy()
         peri = (lv_myo | rv_myo | la_wall | ra_wall)
-        echo[peri] = 1.0 * self.myo_tex[iz, ix][peri]
+        echo[peri] = p.myo_echo * self.myo_tex[iz, ix][peri]
         cav = lv_cav | rv_cav | la | ra
         echo[cav] = 0.0006
         # pericardial rim: bright band just outside the LV lateral wall and apex
@@ -473,16 +534,20 @@ class EchoSimulator:
         p = self.p
         echo, iz, ix = self._echogenicity_and_material(t)
         amp = np.sqrt(echo)
+        if self.cfg.variant:
+            amp = amp * self.tex[iz, ix]
         re = amp * self.z_re[iz, ix]
         im = amp * self.z_im[iz, ix]
         re = _conv1d(_conv1d(re, self.k_ax, 1), self.k_lat, 0)
         im = _conv1d(_conv1d(im, self.k_ax, 1), self.k_lat, 0)
         env = np.sqrt(re ** 2 + im ** 2)
         rs = np.random.default_rng(self.noise_seed + int(t * 1000))
-        noise = 0.006 * np.abs(rs.standard_normal(env.shape) + 1j * rs.standard_normal(env.shape))
+        noise = p.noise_amp * np.abs(rs.standard_normal(env.shape) + 1j * rs.standard_normal(env.shape))
         db = 20 * np.log10(env + noise + 1e-6)
         depth = self.rg[None, :]
         db = db + p.gain_db + p.tgc_slope * depth
+        if p.tgc_curve[0]:
+            db = db + p.tgc_curve[0] * np.sin(2 * np.pi * depth / p.tgc_curve[1])
         w = self._nuisance_on(t)
         if p.nz_gain_db:
             db = db + w * p.nz_gain_db
@@ -502,9 +567,9 @@ class EchoSimulator:
         indices = list(indices)
         want = set(indices)
         out = {}
-        rho = cfg.speckle_decorr * math.sqrt(30.0 / p.fps)
+        rho = (p.speckle_decorr if p.speckle_decorr >= 0 else cfg.speckle_decorr) * math.sqrt(30.0 / p.fps)
         keep = math.sqrt(1 - rho ** 2)
-        rs = _rng(p.seed, p.kind, "speckle")
+        rs = _rng(p.seed, p.kind, "speckle" + p.speckle_salt)
         ref_db = None
         for i in range(max(indices) + 1):
             if i > 0:   # AR(1) speckle decorrelation, every source frame, rendered or not
@@ -528,6 +593,8 @@ class EchoSimulator:
         img = np.zeros(p.height * p.width, np.uint8)
         img[self.sc_idx] = np.clip(np.floor(v + 0.5), 1, 255).astype(np.uint8)
         img = img.reshape(p.height, p.width)
+        if cfg.variant:
+            return self._overlay_variant(img, t)
         # burned-in text above the sector, ECG trace below it (both outside the tissue region)
         draw_text(img, f"SYNTH ECHO {p.seed:06d}", 4, 4)
         draw_text(img, f"HR {int(p.hr_bpm)} {p.fps:.0f}HZ", 4, 16)
@@ -541,6 +608,34 @@ class EchoSimulator:
         img[ys, xs] = 220
         img[np.clip(ys + 1, 0, p.height - 1), xs] = 150
         img[p.height - cfg.bottom_band + 2:p.height - 2, p.width - 5] = 255   # sweep cursor
+        return img
+
+
+    def _overlay_variant(self, img: np.ndarray, t: float) -> np.ndarray:
+        """Variant overlays: doubled text inside the region rectangle's empty corners and a thick sweeping
+        (not scrolling) ECG trace below the sector."""
+        p, cfg = self.p, self.cfg
+        x0, y0, x1, y1 = self.region
+        big = np.zeros((9, 6 * 9), np.uint8)
+        draw_text(big, f"VX {p.hr_bpm:.0f}", 0, 1, 230)
+        big = np.kron(big, np.ones((2, 2), np.uint8))
+        h, w = big.shape
+        for (yy, xx) in ((y0 + 2, x0 + 2), (y0 + 2, max(x0, x1 - w - 1))):
+            sub = img[yy:yy + h, xx:xx + w]
+            sub[big[:sub.shape[0], :sub.shape[1]] > 0] = 230
+        draw_text(img, f"{t:4.1f}S", x0 + 2, y0 + 26, 180)
+        span = 2.5
+        xs = np.arange(4, p.width - 4)
+        ts = (xs - 4) * (span / (p.width - 8))
+        now = t % span
+        ts = np.where(ts <= now, t - now + ts, t - now - span + ts)   # sweep: new on the left of the cursor
+        e = ecg_wave(ts, np.asarray(p.beat_times), p.kind == "arrhythmia-af")
+        y_base = p.height - cfg.bottom_band // 2 + 4
+        ys = np.clip((y_base - 11 * e).astype(int), p.height - cfg.bottom_band + 1, p.height - 3)
+        for dy in (0, 1, 2):
+            img[np.clip(ys + dy, 0, p.height - 1), xs] = 200
+        cur = 4 + int(now / span * (p.width - 8))
+        img[p.height - cfg.bottom_band + 1:p.height - 1, cur:cur + 3] = 0
         return img
 
 

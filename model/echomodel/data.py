@@ -21,11 +21,10 @@ from multiprocessing import Pool
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from prep import PrepConfig, preprocess_frames, resample_indices  # noqa: E402
-from sim import NUISANCE_KINDS, EchoSimulator, SimConfig, make_params, without_nuisance  # noqa: E402
+from .prep import PrepConfig, preprocess_frames, resample_indices  # noqa: E402
+from .sim import NUISANCE_KINDS, EchoSimulator, SimConfig, make_params, without_nuisance  # noqa: E402
 
-DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
 
 
 def make_loop(seed: int, kind: str, prep: PrepConfig = PrepConfig(), sim_cfg: SimConfig = SimConfig(), twin: bool = False):

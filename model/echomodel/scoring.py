@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from model import ln
+from .model import ln
 
 MEASURES = {
     "surprise_mean": "per scored clip pair: mean over the N tokens of s_n",
@@ -216,7 +216,7 @@ def candidate_rules(keys, max_terms: int = 3) -> list:
 def select_rule(calib: dict, val: dict, val_kinds, abnormal, normal, false_alarm: float, max_terms: int = 3):
     """Every candidate rule, calibrated on the calibration normals, ranked by series AUROC (abnormal vs normal +
     nuisance-only normal) on the validation split. -> (best rule, [(auroc, rule), ...] best first)."""
-    from metrics import auroc
+    from .metrics import auroc
     pos, neg = np.isin(val_kinds, abnormal), np.isin(val_kinds, normal)
     ranked = []
     keys = [k for k in calib if k in MEASURES or k.startswith("surprise_top")]

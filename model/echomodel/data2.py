@@ -1,0 +1,116 @@
+"""
+Simulated sets for model 0.3 (prep-2): domain-randomised training normals with speckle-redrawn, nuisance-free
+twins; calibration normals; evaluation loops of 2-3 s at 25-80 fps on the training renderer and on the
+renderer variant. Every loop goes through prep-2 exactly as a DICOM file would (only the source frames
+the 24 fps resampler keeps are rendered). Cached as .npz under model/data/.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from multiprocessing import Pool
+
+import numpy as np
+
+from .prep import resample_indices
+from .prep2 import Prep2Config, phase_from_periodicity, phase_from_rwaves, preprocess2
+from .sim import (ABNORMAL_KINDS, NUISANCE_KINDS, EchoSimulator, SimConfig, make_params, speckle_twin)
+from .data import DATA_DIR
+
+TRAIN_CFG = SimConfig(randomise=True, fps_range=(25.0, 80.0), duration_s=4.0)
+CAL_CFG = SimConfig(randomise=True, fps_range=(25.0, 80.0), duration_s=3.0)
+EVAL_CFG = SimConfig(randomise=True, fps_range=(25.0, 80.0), duration_s=2.5)
+VARIANT_CFG = SimConfig(variant=True, fps_range=(25.0, 80.0), duration_s=2.5)
+
+
+@dataclass(frozen=True)
+class SetSpec:
+    name: str
+    kinds: tuple
+    per_kind: int
+    seed0: int
+    cfg: SimConfig
+    twins: bool = False
+
+
+def sets(scale: float = 1.0):
+    n = lambda k: max(2, int(round(k * scale)))
+    return {
+        "train": SetSpec("train", ("normal",) * 3 + NUISANCE_KINDS, n(40), 500_000, TRAIN_CFG, twins=True),
+        "cal": SetSpec("cal", ("normal",) * 2 + NUISANCE_KINDS, n(10), 600_000, CAL_CFG),
+        "eval": SetSpec("eval", ("normal",) + NUISANCE_KINDS + ABNORMAL_KINDS, n(20), 700_000, EVAL_CFG),
+        "variant": SetSpec("variant", ("normal",) + NUISANCE_KINDS + ABNORMAL_KINDS, n(20), 800_000, VARIANT_CFG),
+    }
+
+
+def sim_labels(sim: EchoSimulator, t: np.ndarray):
+    """Per-frame simulator truth (diagnosis only: probes and figures, never training targets)."""
+    p = sim.p
+    f = np.zeros(len(t), np.float32)
+    seg = np.zeros((len(t), 6), np.float32)
+    for i, ti in enumerate(t):
+        fi, k, _ = sim.state(float(ti))
+        f[i] = fi
+        seg[i] = np.asarray(k) * fi
+    area = (1 - seg.mean(axis=1)) ** 2 * (1 - p.long_short * f) * p.lv_len * p.lv_halfw
+    phase, rr = phase_from_rwaves(t, np.asarray(p.beat_times))
+    return {"f": f, "seg": seg, "area": area.astype(np.float32), "phase": phase.astype(np.float32),
+            "rr": rr.astype(np.float32)}
+
+
+def make_loop2(seed: int, kind: str, cfg: SimConfig, twins: bool = False, prep: Prep2Config = Prep2Config()):
+    p = make_params(seed, kind, cfg)
+    idx = resample_indices(np.arange(p.n_frames) / p.fps, prep.fps)
+    sim = EchoSimulator(p, cfg)
+    x, mask, _ = preprocess2(sim.render(idx), None, sim.region, prep, already_resampled=True)
+    t = np.arange(len(x)) / prep.fps
+    ph, rr, starts = phase_from_periodicity(x, mask, prep.fps, rr_hint_s=60.0 / p.hr_bpm)
+    out = {"x": x.astype(np.float16), "mask": mask, "phase_est": ph, "rr_est": rr,
+           "kind": kind, "seed": seed, "onset_s": p.onset_s, "src_fps": p.fps, "ef": p.ef,
+           "abn_segments": [i for i in range(6) if abs(p.k_seg_after[i] - p.k_seg[i]) > 1e-6 or p.k_seg[i] < 0.15]}
+    out.update({"y_" + k: v for k, v in sim_labels(sim, idx / p.fps).items()})
+    if twins:
+        q = speckle_twin(p)
+        st = EchoSimulator(q, cfg)
+        xt, _, _ = preprocess2(st.render(idx), None, st.region, prep, already_resampled=True)
+        out["twin"] = xt.astype(np.float16)
+    return out
+
+
+def _work(a):
+    return make_loop2(*a)
+
+
+def build(spec: SetSpec, workers: int = 2, force: bool = False):
+    path = os.path.join(DATA_DIR, f"p2-{spec.name}-{spec.per_kind}-{spec.seed0}.npz")
+    if os.path.exists(path) and not force:
+        return load(path)
+    jobs = []
+    for ki, kind in enumerate(spec.kinds):
+        for j in range(spec.per_kind):
+            jobs.append((spec.seed0 + 1000 * ki + j, kind, spec.cfg, spec.twins))
+    with Pool(workers) as pool:
+        loops = []
+        for i, lp in enumerate(pool.imap(_work, jobs, chunksize=2)):
+            loops.append(lp)
+            if (i + 1) % 20 == 0 or i + 1 == len(jobs):
+                print(f"[data] {spec.name}: {i + 1}/{len(jobs)} loops", flush=True)
+    os.makedirs(DATA_DIR, exist_ok=True)
+    np.savez(path, loops=np.array(loops, dtype=object))
+    return loops
+
+
+def load(path):
+    return list(np.load(path, allow_pickle=True)["loops"])
+
+
+def main():
+    import argparse
+    ap = argparse.ArgumentParser(description="build the prep-2 simulated sets (model/data/p2-*.npz)")
+    ap.add_argument("--scale", type=float, default=1.0, help="loops per kind x scale")
+    ap.add_argument("--sets", default="train,cal,eval,variant")
+    ap.add_argument("--workers", type=int, default=2)
+    a = ap.parse_args()
+    s = sets(a.scale)
+    for name in a.sets.split(","):
+        build(s[name], workers=a.workers)

@@ -1,0 +1,209 @@
+"""
+Train model 0.3 (encoder + phase-conditioned predictor) on the prep-2 training set.
+
+  /usr/bin/python3 model/train2.py --out model/runs/w03 [--reg sigreg|ema] [--minutes 45]
+
+Each step: pairs (context of <= 2 tubelets ending at phi0, target tubelet at phi0 + delta, delta 0.1-1.1 beat),
+the context from the domain-randomised loop (nuisances included), the target encoded from its speckle-redrawn,
+nuisance-free twin; an invariance term pulls the encoding of the loop itself towards the twin's; SIGReg or
+VICReg (with an EMA target) keeps the tokens spread. The log prints predictor / copy each 50 steps (gate M2's
+first number, on training pairs).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .data2 import build, sets
+from .world import GRID, Encoder, Predictor, WorldConfig, action, ln, sigreg, vicreg_terms
+
+FPS = 24.0
+
+
+@dataclass
+class Train2Config:
+    out: str = "model/runs/w03"
+    reg: str = "sigreg"          # sigreg | ema
+    steps: int = 100000
+    minutes: float = 45.0        # wall-clock budget (whichever ends first)
+    batch: int = 24
+    lr: float = 1.5e-3
+    wd: float = 0.02
+    sigreg_w: float = 0.1
+    inv_w: float = 0.5
+    var_w: float = 1.0
+    cov_w: float = 0.04
+    ema: float = 0.996
+    drop_ctx: float = 0.3        # probability of a one-tubelet context
+    seed: int = 0
+    threads: int = 2
+    scale: float = 1.0
+
+
+def tubelet_table(lp):
+    """Per-tubelet time (end frame), phase, RR (estimated, as the product sees them)."""
+    n = len(lp["x"]) // 2
+    end = 2 * np.arange(n) + 1
+    return {"n": n, "t": end / FPS, "phase": lp["phase_est"][end], "rr": lp["rr_est"][end]}
+
+
+def token_mask(mask: np.ndarray) -> np.ndarray:
+    """Fan mask [96, 96] -> [12, 12] tokens at least half inside the fan."""
+    k = mask.shape[0] // GRID
+    return mask.reshape(GRID, k, GRID, k).mean(axis=(1, 3)) > 0.5
+
+
+class PairSampler:
+    def __init__(self, loops, seed: int, drop_ctx: float, with_twin: bool = True):
+        self.loops = loops
+        self.tabs = [tubelet_table(lp) for lp in loops]
+        self.g = np.random.default_rng(seed)
+        self.drop = drop_ctx
+        self.twin = with_twin
+
+    def pair(self, li, c, delta, rr_for=None):
+        tab = self.tabs[li]
+        rr = float(tab["rr"][c] if rr_for is None else rr_for)
+        t1 = tab["t"][c] + delta * rr
+        j = int(round((t1 * FPS - 1) / 2))
+        if j <= c or j >= tab["n"]:
+            return None
+        return j, (tab["t"][j] - tab["t"][c]) / rr, rr
+
+    def sample(self, B: int):
+        ctx, tgt, twin, pres, act, tm = [], [], [], [], [], []
+        while len(ctx) < B:
+            li = int(self.g.integers(len(self.loops)))
+            tab, lp = self.tabs[li], self.loops[li]
+            c = int(self.g.integers(1, tab["n"] - 1))
+            r = self.pair(li, c, float(self.g.uniform(0.1, 1.1)))
+            if r is None:
+                continue
+            j, d, rr = r
+            x = lp["x"]
+            ctx.append(np.stack([x[2 * c - 2:2 * c], x[2 * c:2 * c + 2]]))
+            tgt.append(x[2 * j:2 * j + 2])
+            twin.append(lp["twin"][2 * j:2 * j + 2] if self.twin else x[2 * j:2 * j + 2])
+            pres.append([0.0 if self.g.random() < self.drop else 1.0, 1.0])
+            act.append([tab["phase"][c], tab["phase"][j], d, rr])
+            tm.append(np.broadcast_to(lp["mask"], (96, 96)))
+        f = lambda a: torch.from_numpy(np.asarray(a, np.float32))
+        a = f(act)
+        return (f(ctx), f(tgt), f(twin), f(pres), action(a[:, 0], a[:, 1], a[:, 2], a[:, 3]), f(tm)[:, None])
+
+
+def masked_l1(p, t, tmask):
+    e = F.smooth_l1_loss(p, t, reduction="none", beta=0.5).mean(1)   # [B, 12, 12]
+    return (e * tmask).sum() / tmask.sum().clamp(min=1)
+
+
+def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=print):
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    if loops is None:
+        loops = build(sets(cfg.scale)["train"])
+    sampler = PairSampler(loops, cfg.seed, cfg.drop_ctx, with_twin="twin" in loops[0])
+    enc, pred = Encoder(wcfg), Predictor(wcfg)
+    tgt_enc = copy.deepcopy(enc).requires_grad_(False) if cfg.reg == "ema" else None
+    params = list(enc.parameters()) + list(pred.parameters())
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.wd)
+    gen = torch.Generator().manual_seed(cfg.seed + 1)
+    t0 = time.time()
+    hist = []
+    warm = 200
+    step = 0
+    while step < cfg.steps and (time.time() - t0) < cfg.minutes * 60:
+        frac = min(1.0, (time.time() - t0) / (cfg.minutes * 60))
+        lr = cfg.lr * min(1.0, (step + 1) / warm) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.95 + 0.05)
+        for gr in opt.param_groups:
+            gr["lr"] = lr
+        ctx, tgt, twin, pres, act, m = sampler.sample(cfg.batch)
+        B = ctx.shape[0]
+        tmask = F.avg_pool2d(m, 8)[:, 0] > 0.5
+        # online encoder: the two context tubelets and the target tubelet of the loop itself
+        xin = torch.cat([ctx[:, 0], ctx[:, 1], tgt], 0)
+        z = enc(xin, m.repeat(3, 1, 1, 1))
+        zc = torch.stack([z[:B], z[B:2 * B]], 1)
+        zt_self = z[2 * B:]
+        if cfg.reg == "ema":
+            with torch.no_grad():
+                zt = ln(tgt_enc(twin, m))
+        else:
+            zt = ln(enc(twin, m))
+        p = pred(zc, pres, act)
+        l_pred = masked_l1(p, zt, tmask)
+        l_inv = masked_l1(ln(zt_self), zt, tmask)
+        tok = z.permute(0, 2, 3, 1)[tmask.repeat(3, 1, 1)]                   # fan tokens [N, D]
+        sel = tok[torch.randperm(len(tok), generator=gen)[:2048]]
+        pooled = (z * tmask.repeat(3, 1, 1)[:, None]).sum((2, 3)) / tmask.repeat(3, 1, 1).sum((1, 2))[:, None]
+        if cfg.reg == "ema":
+            v1, c1 = vicreg_terms(sel)
+            v2, c2 = vicreg_terms(pooled)
+            l_reg = cfg.var_w * (v1 + v2) + cfg.cov_w * (c1 + c2)
+        else:
+            l_reg = cfg.sigreg_w * (sigreg(sel, gen=gen) + sigreg(pooled, gen=gen))
+        loss = l_pred + cfg.inv_w * l_inv + l_reg
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        if tgt_enc is not None:
+            with torch.no_grad():
+                for a, b in zip(tgt_enc.parameters(), enc.parameters()):
+                    a.mul_(cfg.ema).add_(b.detach(), alpha=1 - cfg.ema)
+        if step % 50 == 0:
+            with torch.no_grad():
+                copy_l = masked_l1(ln(zc[:, 1]), zt, tmask).item()
+            rec = {"step": step, "min": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4),
+                   "pred": round(l_pred.item(), 4), "copy": round(copy_l, 4),
+                   "pred_over_copy": round(l_pred.item() / max(copy_l, 1e-9), 3),
+                   "inv": round(l_inv.item(), 4), "reg": round(l_reg.item(), 4), "lr": round(lr, 6)}
+            hist.append(rec)
+            log(json.dumps(rec))
+        step += 1
+    final_enc = tgt_enc if tgt_enc is not None else enc
+    return final_enc, pred, hist
+
+
+def save(path, enc, pred, wcfg, tcfg, hist):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    torch.save({"encoder": enc.state_dict(), "predictor": pred.state_dict(), "world": asdict(wcfg),
+                "train": asdict(tcfg), "history": hist}, path)
+
+
+def load_ckpt(path):
+    ck = torch.load(path, map_location="cpu")
+    wcfg = WorldConfig(**ck["world"])
+    enc, pred = Encoder(wcfg), Predictor(wcfg)
+    enc.load_state_dict(ck["encoder"]), pred.load_state_dict(ck["predictor"])
+    return enc.eval(), pred.eval(), wcfg, ck
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for k, v in asdict(Train2Config()).items():
+        ap.add_argument("--" + k.replace("_", "-"), type=type(v), default=v)
+    a = ap.parse_args()
+    cfg = Train2Config(**{k: getattr(a, k) for k in asdict(Train2Config())})
+    os.makedirs(cfg.out, exist_ok=True)
+    logf = open(os.path.join(cfg.out, "train.log"), "a")
+
+    def log(s):
+        print(s, flush=True)
+        logf.write(s + "\n")
+        logf.flush()
+
+    log(json.dumps({"config": asdict(cfg)}))
+    wcfg = WorldConfig()
+    enc, pred, hist = train(cfg, wcfg=wcfg, log=log)
+    save(os.path.join(cfg.out, "ckpt.pt"), enc, pred, wcfg, cfg, hist)
+    log(json.dumps({"saved": os.path.join(cfg.out, "ckpt.pt"), "steps": len(hist) * 50}))

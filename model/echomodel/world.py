@@ -1,0 +1,139 @@
+"""
+Model 0.3 networks: a tubelet encoder and a phase-conditioned latent predictor (the "world model").
+
+- Encoder: one tubelet (2 frames at 24 fps = 1/12 s) of prep-2 frames + the fan mask -> a 12 x 12 grid of
+  D-dim tokens (8 px per token at 96 px: a wall moving 5-10 px per half beat crosses a token).
+- Predictor: the tokens of a context of at most 2 tubelets (1/6 s, always shorter than a beat) ending at phase
+  phi0, and the action (phi0, phi1, delta in beats, RR) -> the tokens at phi1 = phi0 + delta. It has no input
+  from any earlier moment of the same heart, so the answer must come from what normal hearts do.
+  The same network asked for delta = 1 with the previous beat's RR is the beat-to-beat head.
+- Collapse control: SIGReg (Epps-Pulley on random 1-D projections, no EMA) or EMA target + VICReg.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+GRID = 12
+LN_EPS = 1e-6
+
+
+@dataclass
+class WorldConfig:
+    dim: int = 96            # token width D
+    enc_width: int = 64
+    pred_width: int = 128
+    pred_blocks: int = 5
+    context: int = 2         # tubelets of context (max)
+    cond_dim: int = 6        # sin/cos phi0, sin/cos phi1, delta, RR - 0.8
+
+
+def ln(x: torch.Tensor) -> torch.Tensor:
+    """Layer norm over the token dimension (dim 1 of [B, D, H, W]) without parameters."""
+    mu = x.mean(dim=1, keepdim=True)
+    var = x.var(dim=1, keepdim=True, unbiased=False)
+    return (x - mu) / torch.sqrt(var + LN_EPS)
+
+
+class Res(nn.Module):
+    def __init__(self, c: int, cond: int = 0, dil: int = 1):
+        super().__init__()
+        self.n1, self.c1 = nn.GroupNorm(8, c), nn.Conv2d(c, c, 3, padding=dil, dilation=dil)
+        self.n2, self.c2 = nn.GroupNorm(8, c), nn.Conv2d(c, c, 3, padding=1)
+        self.film = nn.Linear(cond, 2 * c) if cond else None
+        if self.film is not None:
+            nn.init.zeros_(self.film.weight), nn.init.zeros_(self.film.bias)
+
+    def forward(self, x, c=None):
+        h = self.c1(F.gelu(self.n1(x)))
+        h = self.n2(h)
+        if self.film is not None:
+            g, b = self.film(c).chunk(2, dim=1)
+            h = h * (1 + g[:, :, None, None]) + b[:, :, None, None]
+        return x + self.c2(F.gelu(h))
+
+
+class Encoder(nn.Module):
+    """[B, 2, 96, 96] tubelet + [B, 1, 96, 96] mask -> [B, D, 12, 12]."""
+
+    def __init__(self, cfg: WorldConfig):
+        super().__init__()
+        w = cfg.enc_width
+        self.stem = nn.Sequential(
+            nn.Conv2d(3, w // 2, 5, stride=2, padding=2), nn.GELU(),
+            nn.Conv2d(w // 2, w, 3, stride=2, padding=1), nn.GroupNorm(8, w), nn.GELU(),
+            nn.Conv2d(w, w, 3, stride=2, padding=1))
+        self.pos = nn.Parameter(torch.zeros(1, w, GRID, GRID))
+        self.blocks = nn.ModuleList([Res(w), Res(w, dil=2), Res(w)])
+        self.out = nn.Sequential(nn.GroupNorm(8, w), nn.Conv2d(w, cfg.dim, 1))
+
+    def forward(self, x, mask):
+        h = self.stem(torch.cat([x, mask], dim=1)) + self.pos
+        for b in self.blocks:
+            h = b(h)
+        return self.out(h)
+
+
+def action(phi0, phi1, delta, rr):
+    tau = 2 * math.pi
+    return torch.stack([torch.sin(tau * phi0), torch.cos(tau * phi0), torch.sin(tau * phi1), torch.cos(tau * phi1),
+                        delta, rr - 0.8], dim=1)
+
+
+class Predictor(nn.Module):
+    """context tokens [B, C, D, 12, 12] (+ which slots are present) and action [B, 6] -> [B, D, 12, 12]."""
+
+    def __init__(self, cfg: WorldConfig, in_dim: int | None = None):
+        super().__init__()
+        d = in_dim or cfg.dim
+        w = cfg.pred_width
+        self.cfg = cfg
+        self.inp = nn.Conv2d(cfg.context * d + cfg.context, w, 1)
+        self.pos = nn.Parameter(torch.zeros(1, w, GRID, GRID))
+        self.cond = nn.Sequential(nn.Linear(cfg.cond_dim, 64), nn.GELU(), nn.Linear(64, 64))
+        dils = [1, 2, 1, 3, 1, 2, 1][:cfg.pred_blocks]
+        self.blocks = nn.ModuleList([Res(w, cond=64, dil=dl) for dl in dils])
+        self.out = nn.Sequential(nn.GroupNorm(8, w), nn.Conv2d(w, d, 1))
+
+    def forward(self, ctx, present, act):
+        B, C, D, H, W = ctx.shape
+        ctx = ctx * present[:, :, None, None, None]
+        flags = present[:, :, None, None].expand(B, C, H, W)
+        h = self.inp(torch.cat([ctx.reshape(B, C * D, H, W), flags], dim=1)) + self.pos
+        c = self.cond(act)
+        for b in self.blocks:
+            h = b(h, c)
+        return self.out(h)
+
+
+def sigreg(z: torch.Tensor, n_proj: int = 256, n_t: int = 17, gen: torch.Generator | None = None) -> torch.Tensor:
+    """Epps-Pulley statistic of random 1-D projections of z [N, D] against N(0, 1) (LeJEPA's SIGReg)."""
+    N, D = z.shape
+    a = torch.randn(D, n_proj, generator=gen, device=z.device)
+    a = a / a.norm(dim=0, keepdim=True)
+    p = z @ a                                                   # [N, P]
+    t = torch.linspace(-3, 3, n_t, device=z.device)
+    w = torch.exp(-t ** 2 / 2)
+    pt = p[:, :, None] * t[None, None, :]                       # [N, P, T]
+    ecf_re, ecf_im = torch.cos(pt).mean(0), torch.sin(pt).mean(0)
+    target = torch.exp(-t ** 2 / 2)
+    err = (ecf_re - target) ** 2 + ecf_im ** 2
+    return (err * w).mean() * N ** 0.5 / 10.0
+
+
+def vicreg_terms(z: torch.Tensor):
+    """Variance hinge and off-diagonal covariance of z [N, D]."""
+    z = z - z.mean(0)
+    std = torch.sqrt(z.var(0) + 1e-4)
+    var = F.relu(1 - std).mean()
+    cov = (z.T @ z) / (len(z) - 1)
+    off = cov - torch.diag(torch.diag(cov))
+    return var, (off ** 2).sum() / z.shape[1]
+
+
+def config_dict(cfg: WorldConfig):
+    return asdict(cfg)
