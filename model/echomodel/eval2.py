@@ -192,10 +192,11 @@ def ridge_r2(X, Y, groups, lam=10.0, folds=5):
 
 
 @torch.no_grad()
-def m1_probes(enc, loops_with_twins):
+def m1_probes(enc, loops_with_twins, more_loops=()):
+    """Ridge probes on every loop given (twin loops and more_loops), twin distances on the twin loops."""
     pooled, tok, y_ph, y_area, y_seg, grp = [], [], [], [], [], []
     d_beat, d_half, d_twin = [], [], []
-    for gi, lp in enumerate(loops_with_twins):
+    for gi, lp in enumerate(list(loops_with_twins) + list(more_loops)):
         z = encode(enc, lp)
         tm = torch.from_numpy(token_mask(lp["mask"]).astype(np.float32))
         zl = ln(z) * tm
@@ -315,7 +316,11 @@ def main():
 
     # M1 on held-out normals with twins (training renderer)
     probe = [make_loop2(900_000 + i, k, EVAL_CFG, twins=True) for i in range(12) for k in ("normal", "nuisance-gain")]
-    res["M1"] = m1_probes(enc, probe)
+    # probes also on the eval set's 100 normal and nuisance-only loops (their labels are the simulator's truth;
+    # no abnormal loop is used): 24 loops were too few for a cross-heart linear probe even on pixels
+    more = [lp for lp in build(S["eval"]) if lp["kind"] in ("normal",) + NUISANCE_KINDS]
+    res["M1"] = m1_probes(enc, probe, more)
+    res["M1"]["probe_loops"] = len(probe) + len(more)
     res["M1_pass"] = {k: passes(res["M1"][k], r) for k, r in M1_PASS.items()}
     print("M1", json.dumps(res["M1"]), res["M1_pass"], flush=True)
 
@@ -378,3 +383,35 @@ def main():
         json.dump({"calibration": res["calibration"], "norms": {h: [norms[h][0].tolist(), norms[h][1].tolist()] for h in HEADS},
                    "topk": TOPK, "bins": N_BINS, "within_deltas": WITHIN_DELTAS}, f)
     print(json.dumps({k: res[k] for k in ("M1_pass", "M3_pass", "M4", "M4_pass")}, default=float))
+
+
+def markdown(res) -> str:
+    """Tables for docs/evaluation.md and the model card from metrics2.json."""
+    L = [f"| gate M1 (encoder; {res['M1'].get('probe_loops', 24)} held-out normal and nuisance-only loops) | value | pass rule | pass |", "|---|---|---|---|"]
+    for k, (op, thr) in M1_PASS.items():
+        L.append(f"| {k} | {res['M1'][k]:.3f} | {op} {thr} | {'yes' if res['M1_pass'][k] else 'no'} |")
+    L += ["", "| gate M2 (within-beat, delta 0.3 / 0.5 beat, normals) | training renderer | variant | pass rule |", "|---|---|---|---|"]
+    for k, rule in (("pred_over_copy", "<= 0.5"), ("pred_over_population_mean", "<= 0.8")):
+        L.append(f"| {k} | {res['eval']['M2'][k]:.3f} | {res['variant']['M2'][k]:.3f} | {rule} |")
+    for s in ("eval", "variant"):
+        lt = res[s]["M2"]["leak_test"]
+        L.append(f"| leak test ({s}): reduced-EF within-beat score, 2 -> 1 context tubelets | {lt['reduced_ef_within_score_ctx2']:.3f} -> "
+                 f"{lt['reduced_ef_within_score_ctx1']:.3f} | AUROC {lt['auroc_ctx2']:.2f} -> {lt['auroc_ctx1']:.2f} | rises: {'yes' if lt['rises_as_context_shrinks'] else 'no'} |")
+    L += ["", "| surprise-only AUROC [95% CI] | " + " | ".join(f"{s} {h}" for s in ("eval", "variant") for h in ("surprise", "head_within", "head_beat")) + " |",
+          "|---|" + "---|" * 6]
+    for k in ABNORMAL_KINDS + ("overall",):
+        cells = []
+        for s in ("eval", "variant"):
+            for h in ("surprise", "head_within", "head_beat"):
+                v = res[s][h][k]
+                cells.append(f"{v['auroc']:.2f} [{v['ci'][0]:.2f}, {v['ci'][1]:.2f}]")
+        L.append(f"| {k} | " + " | ".join(cells) + " |")
+    fa = lambda s, h: res[s][h]["false_alarms"]
+    L.append("| false alarms at threshold (normals + nuisance) | " + " | ".join(
+        f"{fa(s, h)['k']}/{fa(s, h)['n']}" for s in ("eval", "variant") for h in ("surprise", "head_within", "head_beat")) + " |")
+    L.append("| share of loops scored | " + " | ".join(f"{res[s][h]['scored_share']:.2f}" for s in ("eval", "variant") for h in ("surprise", "head_within", "head_beat")) + " |")
+    L += ["", "| loops with an event | " + " | ".join(["eval", "variant"]) + " |", "|---|---|---|"]
+    for k in ("normal",) + NUISANCE_KINDS + ABNORMAL_KINDS:
+        L.append(f"| {k} | " + " | ".join(f"{res[s]['events'][k]['loops_with_event']:.2f}" for s in ("eval", "variant")) + " |")
+    L.append(f"| onset localisation error, median (s) | {res['eval']['onset_localisation_error_s']} | {res['variant']['onset_localisation_error_s']} |")
+    return "\n".join(L)

@@ -34,7 +34,7 @@ class Train2Config:
     out: str = "model/runs/w03"
     reg: str = "sigreg"          # sigreg | ema
     steps: int = 100000
-    minutes: float = 45.0        # wall-clock budget (whichever ends first)
+    minutes: float = 45.0        # wall-clock budget (whichever ends first); 0: steps only, schedule by step (reproducible)
     batch: int = 24
     lr: float = 1.5e-3
     wd: float = 0.02
@@ -121,8 +121,8 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
     hist = []
     warm = 200
     step = 0
-    while step < cfg.steps and (time.time() - t0) < cfg.minutes * 60:
-        frac = min(1.0, (time.time() - t0) / (cfg.minutes * 60))
+    while step < cfg.steps and (cfg.minutes <= 0 or (time.time() - t0) < cfg.minutes * 60):
+        frac = step / cfg.steps if cfg.minutes <= 0 else min(1.0, (time.time() - t0) / (cfg.minutes * 60))
         lr = cfg.lr * min(1.0, (step + 1) / warm) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.95 + 0.05)
         for gr in opt.param_groups:
             gr["lr"] = lr
