@@ -84,7 +84,11 @@ class OrthancForwardIT {
     static final class Orthanc implements AutoCloseable {
         private final Process process;
         private final int httpPort;
-        private final HttpClient http = HttpClient.newHttpClient();
+        // A client per request: Orthanc closes idle keep-alive connections, and the JDK client does not retry a
+        // POST sent on a pooled connection the server has just closed ("header parser received no bytes").
+        private static HttpClient http() {
+            return HttpClient.newHttpClient();
+        }
 
         private Orthanc(Process process, int httpPort) {
             this.process = process;
@@ -129,7 +133,7 @@ class OrthancForwardIT {
         }
 
         void upload(Path file) throws Exception {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/instances")).POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
+            HttpResponse<String> r = http().send(HttpRequest.newBuilder(uri("/instances")).POST(HttpRequest.BodyPublishers.ofFile(file)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
@@ -142,14 +146,14 @@ class OrthancForwardIT {
         }
 
         String post(String path, String body) throws Exception {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(120))
+            HttpResponse<String> r = http().send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(120))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
             return r.body();
         }
 
         String get(String path) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return http().send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
         }
 
         private URI uri(String path) {
