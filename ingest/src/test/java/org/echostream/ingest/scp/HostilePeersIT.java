@@ -150,7 +150,16 @@ class HostilePeersIT {
         }
         Dcmtk.Result echo = Dcmtk.run(List.of("echoscu", "-aec", AE, "127.0.0.1", String.valueOf(scp.port())));
         assertThat(echo.exitCode()).as(echo.output()).isZero();
-        assertThat(aborted).anyMatch(a -> a.contains("presentation context item of 0 bytes"));
+        awaitAbort(a -> a.contains("presentation context item of 0 bytes"));
+    }
+
+    /** The SCP records an abort after it has closed the socket: wait for the record (bounded), then check it. */
+    private void awaitAbort(java.util.function.Predicate<String> reason) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (aborted.stream().noneMatch(reason) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(aborted).anyMatch(reason);
     }
 
     @Test
@@ -185,7 +194,7 @@ class HostilePeersIT {
             s.getOutputStream().write(new byte[] {0x01, 0x00}); // the start of an A-ASSOCIATE-RQ, then nothing
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        assertThat(aborted).contains("ARTIM");
+        awaitAbort(a -> a.equals("ARTIM"));
     }
 
     /** The result, source and reason of the A-ASSOCIATE-RJ a request from {@code calling} gets. */
