@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from .data2 import EVAL_CFG, build, make_loop2, sets
 from .metrics import auroc_ci, collapse_stats, rate_ci
 from .sim import ABNORMAL_KINDS, NUISANCE_KINDS
-from .train2 import FPS, PairSampler, load_ckpt, token_mask, tubelet_table
+from .train2 import FPS, load_ckpt, target_tubelet, token_mask, tubelet_table
 from .world import GRID, action, ln
 
 N_BINS = 8
@@ -51,19 +51,17 @@ def loop_pairs(tab, head: str):
     for c in range(1, tab["n"] - 1):
         if head == "within":
             for d in WITHIN_DELTAS:
-                rr = float(tab["rr"][c])
-                t1 = tab["t"][c] + d * rr
-                j = int(round((t1 * FPS - 1) / 2))
-                if c < j < tab["n"]:
-                    out.append((c, j, tab["phase"][c], tab["phase"][j], (tab["t"][j] - tab["t"][c]) / rr, rr))
+                r = target_tubelet(tab, c, d)
+                if r is not None:
+                    j, delta, rr = r
+                    out.append((c, j, tab["phase"][c], tab["phase"][j], delta, rr))
         else:   # next beat at its expected time: the previous beat's RR, the same phase
             tprev = tab["t"][c] - float(tab["rr"][c])
             k = int(np.argmin(np.abs(tab["t"] - tprev))) if tprev >= tab["t"][0] else None
-            rr = float(tab["rr"][k]) if k is not None and k != c else rr_med
-            t1 = tab["t"][c] + rr
-            j = int(round((t1 * FPS - 1) / 2))
-            if c < j < tab["n"]:
-                out.append((c, j, tab["phase"][c], tab["phase"][c], (tab["t"][j] - tab["t"][c]) / rr, rr))
+            r = target_tubelet(tab, c, 1.0, float(tab["rr"][k]) if k is not None and k != c else rr_med)
+            if r is not None:
+                j, delta, rr = r
+                out.append((c, j, tab["phase"][c], tab["phase"][c], delta, rr))
     return out
 
 
@@ -84,11 +82,12 @@ def token_errors(pred, z, pairs, ctx_len: int = 2):
     err = (p - t).abs().mean(1)
     cp = (ln(z[c]) - t).abs().mean(1)
     bins = np.minimum((a[:, 1].numpy() * N_BINS).astype(int), N_BINS - 1)
-    return err.numpy(), cp.numpy(), bins, c.numpy(), t
+    return err.numpy(), cp.numpy(), bins, c.numpy()
 
 
-def loop_record(enc, pred, lp, ctx_len: int = 2):
-    z = encode(enc, lp)
+def loop_record(enc, pred, lp, ctx_len: int = 2, z=None):
+    """Per-head token errors of one loop; z: the loop's tokens when already encoded."""
+    z = encode(enc, lp) if z is None else z
     tab = tubelet_table(lp)
     tm = token_mask(lp["mask"])
     rec = {"kind": lp["kind"], "tab": tab, "tmask": tm, "z": z}
@@ -243,7 +242,7 @@ def passes(v, rule):
     return bool(v >= thr) if op == ">=" else bool(v <= thr)
 
 
-def m2_predictor(pred, recs, norms_pop):
+def m2_predictor(recs, norms_pop):
     """Predictor vs copy and vs the population mean token at phi1 (calibration normals), delta ~0.4."""
     num = cp = pop = n = 0.0
     for r in recs:
@@ -347,9 +346,9 @@ def main():
         for h in HEADS:
             block["head_" + h] = figures([s[1][h] for s in ss], kinds, head_thr[h], normal_kinds)
         normals = [r for r in recs if r["kind"] == "normal"]
-        block["M2"] = m2_predictor(pred, normals, population_error(popm, normals))
+        block["M2"] = m2_predictor(normals, population_error(popm, normals))
         # leak test: one-tubelet context vs two, reduced EF against normals (within-beat head)
-        ref = [loop_record(enc, pred, lp, ctx_len=1) for lp in loops if lp["kind"] in ("reduced-ef", "normal")]
+        ref = [loop_record(enc, pred, lp, ctx_len=1, z=r["z"]) for lp, r in zip(loops, recs) if lp["kind"] in ("reduced-ef", "normal")]
         s1 = [series_score(r, norms)[1]["within"] for r in ref]
         k1 = [r["kind"] for r in ref]
         s2 = [s[1]["within"] for s, k in zip(ss, kinds) if k in ("reduced-ef", "normal")]

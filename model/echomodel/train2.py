@@ -62,6 +62,17 @@ def token_mask(mask: np.ndarray) -> np.ndarray:
     return mask.reshape(GRID, k, GRID, k).mean(axis=(1, 3)) > 0.5
 
 
+def target_tubelet(tab, c: int, delta: float, rr_for: float | None = None):
+    """The tubelet nearest to delta beats (of RR rr_for, default the beat at c) after context end c:
+    (j, the delta that tubelet really is, rr), or None when it is not after c inside the loop."""
+    rr = float(tab["rr"][c] if rr_for is None else rr_for)
+    t1 = tab["t"][c] + delta * rr
+    j = int(round((t1 * FPS - 1) / 2))
+    if j <= c or j >= tab["n"]:
+        return None
+    return j, (tab["t"][j] - tab["t"][c]) / rr, rr
+
+
 class PairSampler:
     def __init__(self, loops, seed: int, drop_ctx: float, with_twin: bool = True):
         self.loops = loops
@@ -71,13 +82,7 @@ class PairSampler:
         self.twin = with_twin
 
     def pair(self, li, c, delta, rr_for=None):
-        tab = self.tabs[li]
-        rr = float(tab["rr"][c] if rr_for is None else rr_for)
-        t1 = tab["t"][c] + delta * rr
-        j = int(round((t1 * FPS - 1) / 2))
-        if j <= c or j >= tab["n"]:
-            return None
-        return j, (tab["t"][j] - tab["t"][c]) / rr, rr
+        return target_tubelet(self.tabs[li], c, delta, rr_for)
 
     def sample(self, B: int):
         ctx, tgt, twin, pres, act, tm = [], [], [], [], [], []
