@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.echostream.contracts.model.ModelManifest;
 import org.echostream.ingest.completeness.StudyCompleteness;
+import org.echostream.ingest.dicom.BudgetedDecoder;
+import org.echostream.ingest.dicom.DicomDecoder;
 import org.echostream.ingest.dicom.DicomLimits;
 import org.echostream.ingest.dicom.PixelMedDicomDecoder;
 import org.echostream.ingest.kafka.KafkaInstancePublisher;
@@ -68,7 +70,12 @@ class IngestBeans {
     InstanceProcessor processor(DicomLimits limits, ClipShape shape, IngestConfig config, Clock clock) {
         IngestConfig.Ingest c = config.ingest();
         Prep1.Settings prep = new Prep1.Settings(new RegionFinder.Settings(c.motionThreshold(), c.minSectorFraction()), c.minClips());
-        return new InstanceProcessor(new PixelMedDicomDecoder(limits), shape, new InstanceClassifier(c.nonCardiacTerms()), prep, clock);
+        if (c.decodeThreads() < c.concurrentInstances()) {
+            throw new IllegalStateException("echostream.ingest.decode-threads (" + c.decodeThreads() + ") must be at least "
+                    + "echostream.ingest.concurrent-instances (" + c.concurrentInstances() + ")");
+        }
+        DicomDecoder decoder = new BudgetedDecoder(new PixelMedDicomDecoder(limits), c.decodeTimeout(), c.decodeThreads());
+        return new InstanceProcessor(decoder, shape, new InstanceClassifier(c.nonCardiacTerms()), prep, clock);
     }
 
     @Produces
