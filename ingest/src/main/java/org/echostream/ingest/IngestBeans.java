@@ -1,5 +1,6 @@
 package org.echostream.ingest;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -80,8 +81,9 @@ class IngestBeans {
 
     @Produces
     @Singleton
-    KafkaSettings kafkaSettings(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestConfig config) {
-        return new KafkaSettings(bootstrapServers, config.kafka().publishTimeout());
+    KafkaSettings kafkaSettings(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestConfig config,
+                                @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        return new KafkaSettings(bootstrapServers, config.kafka().publishTimeout(), kafka);
     }
 
     @Produces
