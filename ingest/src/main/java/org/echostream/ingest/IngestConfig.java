@@ -115,9 +115,10 @@ public interface IngestConfig {
 
         /**
          * Decode threads at most: the instances decoded at once (concurrent-instances) plus room for decodes abandoned
-         * after their budget that still run; with all taken, a further instance is refused as DECODE_TIMEOUT.
+         * after their budget that still run (each keeps what it allocated until it ends, so the room is small); with all
+         * taken, a further instance is refused as DECODE_TIMEOUT.
          */
-        @WithDefault("6")
+        @WithDefault("4")
         int decodeThreads();
 
         /** Deepest sequence nesting accepted. */
