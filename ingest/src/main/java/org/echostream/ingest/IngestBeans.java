@@ -1,5 +1,6 @@
 package org.echostream.ingest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -16,7 +17,6 @@ import java.util.UUID;
 import org.echostream.contracts.model.ModelManifest;
 import org.echostream.ingest.completeness.StudyCompleteness;
 import org.echostream.ingest.dicom.BudgetedDecoder;
-import org.echostream.ingest.dicom.DicomDecoder;
 import org.echostream.ingest.dicom.DicomLimits;
 import org.echostream.ingest.dicom.PixelMedDicomDecoder;
 import org.echostream.ingest.kafka.KafkaInstancePublisher;
@@ -68,14 +68,16 @@ class IngestBeans {
 
     @Produces
     @Singleton
-    InstanceProcessor processor(DicomLimits limits, ClipShape shape, IngestConfig config, Clock clock) {
+    InstanceProcessor processor(DicomLimits limits, ClipShape shape, IngestConfig config, Clock clock, MeterRegistry metrics) {
         IngestConfig.Ingest c = config.ingest();
         Prep1.Settings prep = new Prep1.Settings(new RegionFinder.Settings(c.motionThreshold(), c.minSectorFraction()), c.minClips());
         if (c.decodeThreads() < c.concurrentInstances()) {
             throw new IllegalStateException("echostream.ingest.decode-threads (" + c.decodeThreads() + ") must be at least "
                     + "echostream.ingest.concurrent-instances (" + c.concurrentInstances() + ")");
         }
-        DicomDecoder decoder = new BudgetedDecoder(new PixelMedDicomDecoder(limits), c.decodeTimeout(), c.decodeThreads());
+        BudgetedDecoder decoder = new BudgetedDecoder(new PixelMedDicomDecoder(limits), c.decodeTimeout(), c.decodeThreads());
+        // decode threads in use, abandoned ones included: a value stuck above concurrent-instances means decodes that never end
+        metrics.gauge("echostream.ingest.decode.threads.busy", decoder, BudgetedDecoder::running);
         return new InstanceProcessor(decoder, shape, new InstanceClassifier(c.nonCardiacTerms()), prep, clock);
     }
 
