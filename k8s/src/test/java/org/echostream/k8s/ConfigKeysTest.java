@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.echostream.contracts.kafka.KafkaClientSettings;
 import org.echostream.contracts.security.SignInSettings;
 import org.echostream.k8s.check.Manifest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -47,7 +48,27 @@ class ConfigKeysTest {
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void every_setting_a_manifest_gives_a_service_is_read_by_it(String overlay) {
-        List<Manifest> objects = Manifest.parseAll(Overlays.render(overlay));
+        assertThat(ignored(Overlays.render(overlay), "overlays/" + overlay))
+                .as("settings no service reads (fix the manifest, or the code that should read them)").isEmpty();
+    }
+
+    @Test
+    void a_misspelt_key_an_untaken_kafka_setting_and_an_oidc_tenant_switched_off_are_each_named() {
+        List<String> ignored = ignored(Overlays.renderDirectory(Overlays.K8S.resolve("src/test/kustomize-config/ignored-settings")), "ignored-settings");
+
+        assertThat(ignored).anySatisfy(f -> assertThat(f).contains("echostream-ingest").contains("ECHOSTREAM_SCP_MAX_ASSOCIATION")
+                .contains("no @ConfigMapping"));
+        assertThat(ignored).anySatisfy(f -> assertThat(f).contains("echostream-ingest").contains("KAFKA_LINGER_MS")
+                .contains("does not take"));
+        assertThat(ignored).anySatisfy(f -> assertThat(f).contains("echostream-api").contains("QUARKUS_OIDC_AUTH_SERVER_URL")
+                .contains("tenant is off"));
+        assertThat(ignored).as("nothing else").allSatisfy(f -> assertThat(f).containsAnyOf("ECHOSTREAM_SCP_MAX_ASSOCIATION", "KAFKA_LINGER_MS",
+                "QUARKUS_OIDC_"));
+    }
+
+    /** Every setting of the rendered objects that its service does not read, one line each naming it, the workload and {@code where}. */
+    static List<String> ignored(String rendered, String where) {
+        List<Manifest> objects = Manifest.parseAll(rendered);
         Map<String, Manifest> configMaps = new LinkedHashMap<>();
         objects.stream().filter(o -> o.kind().equals("ConfigMap")).forEach(o -> configMaps.put(o.name(), o));
         List<String> ignored = new ArrayList<>();
@@ -63,13 +84,13 @@ class ConfigKeysTest {
                 for (var setting : settings.entrySet()) {
                     String why = ignoredBecause(setting.getKey(), settings, reads);
                     if (why != null) {
-                        ignored.add(String.format("overlays/%s: %s %s (container %s) sets %s, %s", overlay, workload.kind(), workload.name(),
+                        ignored.add(String.format("%s: %s %s (container %s) sets %s, %s", where, workload.kind(), workload.name(),
                                 container.path("name").asText(), setting.getKey(), why));
                     }
                 }
             }
         }
-        assertThat(ignored).as("settings no service reads (fix the manifest, or the code that should read them)").isEmpty();
+        return ignored;
     }
 
     /** Why a setting is ignored, or null when the service reads it. */
@@ -153,7 +174,9 @@ class ConfigKeysTest {
             }
         }
         for (JsonNode env : container.path("env")) {
-            out.put(env.path("name").asText(), env.path("value").asText("(from " + env.path("valueFrom").fieldNames().next() + ")"));
+            JsonNode from = env.path("valueFrom");
+            out.put(env.path("name").asText(), env.has("value") ? env.path("value").asText()
+                    : "(from " + (from.fieldNames().hasNext() ? from.fieldNames().next() : "nothing") + ")");
         }
         for (JsonNode volume : pod.path("volumes")) {
             Manifest map = configMaps.get(volume.path("configMap").path("name").asText());
