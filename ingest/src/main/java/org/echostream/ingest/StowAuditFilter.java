@@ -68,7 +68,7 @@ class StowAuditFilter {
         AuditRecord record = trail.record(new StowAuditTrail.Attempt(route, anonymous ? null : identity.getPrincipal().getName(),
                 anonymous ? List.of() : List.copyOf(identity.getRoles()), rc.response().getStatusCode(),
                 address == null ? null : address.hostAddress(), rc.request().getHeader("X-Request-Id"),
-                anonymous ? rc.get(StowIdentityProvider.FAILED_USER) : null));
+                anonymous ? rc.get(StowIdentityProvider.FAILED_USER) : null, rc.get(StowAuditTrail.STUDIES_STORED)));
         metrics.counter("echostream.ingest.audit.records", "outcome", record.getOutcome().name()).increment();
         try {
             sender.execute(() -> publisher().send(record, (r, error) -> {

@@ -195,8 +195,10 @@ class StowIT {
         HttpResponse<String> r = post("/dicomweb/studies", MULTIPART, multipart(loop(sop)), senderAuth, requestId);
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(records(Set.of(sop))).hasSize(1);
+        List<InstanceRecord> stored = records(Set.of(sop));
+        assertThat(stored).hasSize(1);
         AuditRecord audit = audit(requestId);
+        assertThat(audit.getStudyInstanceUids()).as("the study written").containsExactly(stored.get(0).getStudyInstanceUid());
         assertThat(audit.getOutcome()).isEqualTo(AuditOutcome.ALLOWED);
         assertThat(audit.getPrincipal()).isEqualTo("sender");
         assertThat(audit.getRoles()).containsExactly("sender");

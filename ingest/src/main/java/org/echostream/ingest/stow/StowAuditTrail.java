@@ -18,6 +18,8 @@ import org.echostream.contracts.AuditRecord;
 public final class StowAuditTrail {
 
     public static final String ANONYMOUS = "anonymous";
+    /** Routing-context key under which the resource leaves the studies a request stored instances of. */
+    public static final String STUDIES_STORED = "echostream.stow.studies-stored";
     public static final String RESOURCE_TYPE = "stow";
     private static final String PREFIX = "/dicomweb/studies";
     private static final Pattern STUDY_ROUTE = Pattern.compile(Pattern.quote(PREFIX) + "/([^/]+)/?");
@@ -35,9 +37,10 @@ public final class StowAuditTrail {
      *
      * @param principal     the signed-in user, or null
      * @param attemptedUser the name a failed password sign-in gave, or null
+     * @param studiesStored the studies the request wrote instances of (empty for a refused one)
      */
     public record Attempt(Route route, String principal, List<String> roles, int status, String clientAddress, String requestId,
-                          String attemptedUser) {
+                          String attemptedUser, List<String> studiesStored) {
     }
 
     private final Clock clock;
@@ -85,9 +88,21 @@ public final class StowAuditTrail {
                 .setHttpStatus(a.status())
                 .setClientAddress(a.clientAddress())
                 .setRequestId(a.requestId() != null && SAFE_REQUEST_ID.matcher(a.requestId()).matches() ? a.requestId() : null)
-                .setStudyInstanceUids(a.route().studyInstanceUid() == null ? List.of() : List.of(a.route().studyInstanceUid()))
+                .setStudyInstanceUids(studies(a))
                 .setAttemptedUser(failedSignIn && PLAIN_USER_NAME.matcher(a.attemptedUser()).matches() ? a.attemptedUser() : null)
                 .build();
+    }
+
+    /** The study of the URL and every study written, each a UID (anything else an instance claimed is not copied), sorted. */
+    private static List<String> studies(Attempt a) {
+        java.util.TreeSet<String> studies = new java.util.TreeSet<>();
+        if (a.route().studyInstanceUid() != null) {
+            studies.add(a.route().studyInstanceUid());
+        }
+        if (a.studiesStored() != null) {
+            a.studiesStored().stream().filter(uid -> SAFE_UID.matcher(uid).matches()).forEach(studies::add);
+        }
+        return List.copyOf(studies);
     }
 
     /** 401 and 403 are denials; a 4xx for a malformed body was an allowed attempt that stored nothing. */
