@@ -53,4 +53,13 @@ class ArchitectureTest {
                 .because("what a report says must not depend on the transport or on delivery state")
                 .check(FINDINGS);
     }
+
+    @Test
+    void dicom_networking_goes_through_dicom_net() {
+        noClasses().should().dependOnClassesThat().belongToAnyOf(java.net.Socket.class, java.net.ServerSocket.class, javax.net.ssl.SSLSocket.class,
+                        javax.net.ssl.SSLServerSocket.class)
+                .because("the DICOM upper layer (PDUs, associations, DIMSE) lives once, in dicom-net: use DicomScp or ScuAssociation "
+                        + "there instead of sockets here")
+                .check(FINDINGS);
+    }
 }

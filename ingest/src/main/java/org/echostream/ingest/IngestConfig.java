@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.echostream.ingest.pacs.PacsNode;
-import org.echostream.ingest.scp.ScpLimits;
+import org.echostream.dicom.net.ScpLimits;
 
 /** Settings of the ingest service (prefix {@code echostream}); every key is documented in docs/ingest.md. */
 @ConfigMapping(prefix = "echostream")

@@ -36,9 +36,10 @@ import org.echostream.ingest.pipeline.InstancePublisher;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.Spool;
 import org.echostream.ingest.pipeline.Throttle;
-import org.echostream.ingest.scp.DicomScp;
+import org.echostream.dicom.net.DicomScp;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.ScpSettings;
+import org.echostream.ingest.scp.IngestContexts;
+import org.echostream.dicom.net.ScpSettings;
 import org.jboss.logging.Logger;
 
 /**
@@ -114,7 +115,8 @@ class IngestService {
         if (config.scp().enabled()) {
             IngestConfig.Scp c = config.scp();
             ScpSettings settings = new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(c.allowedCallingAeTitles().orElse(List.of())),
-                    c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits());
+                    c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits(),
+                    IngestContexts.STORAGE_CLASSES, IngestContexts.TRANSFER_SYNTAXES);
             scp = new DicomScp(settings, new IngestingStoreHandler(ingestor, clock, config.ingest().maxFileBytes(), moves), metrics).start();
             LOG.infof("DICOM SCP %s listening on %s:%d", c.aeTitle(), c.bindAddress(), scp.port());
         }

@@ -50,4 +50,13 @@ class ArchitectureTest {
                 .because("decoding and prep-1 are the innermost core")
                 .check(INGEST);
     }
+
+    @Test
+    void dicom_networking_goes_through_dicom_net() {
+        noClasses().should().dependOnClassesThat().belongToAnyOf(java.net.Socket.class, java.net.ServerSocket.class, javax.net.ssl.SSLSocket.class,
+                        javax.net.ssl.SSLServerSocket.class)
+                .because("the DICOM upper layer (PDUs, associations, DIMSE) lives once, in dicom-net: use DicomScp or ScuAssociation "
+                        + "there instead of sockets here")
+                .check(INGEST);
+    }
 }

@@ -16,7 +16,7 @@ import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.ProcessedInstance;
 import org.echostream.ingest.pipeline.Provenance;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.StoreStatus;
+import org.echostream.dicom.net.StoreStatus;
 
 /**
  * STOW-RS (PS3.18 10.5): a {@code multipart/related; type="application/dicom"} body of Part 10 instances, each

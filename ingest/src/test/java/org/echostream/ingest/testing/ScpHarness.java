@@ -11,10 +11,11 @@ import org.echostream.ingest.pipeline.InstanceLedger;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.Spool;
 import org.echostream.ingest.prep.ClipShape;
-import org.echostream.ingest.scp.DicomScp;
+import org.echostream.dicom.net.DicomScp;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.ScpListener;
-import org.echostream.ingest.scp.ScpSettings;
+import org.echostream.ingest.scp.IngestContexts;
+import org.echostream.dicom.net.ScpListener;
+import org.echostream.dicom.net.ScpSettings;
 
 /**
  * The whole C-STORE path as the service wires it (SCP, spool, pipeline, transactional Kafka publisher), on a
@@ -37,7 +38,7 @@ public final class ScpHarness implements AutoCloseable {
         ingestor = new Ingestor(Pipelines.processor(shape), spool, publisher, new InstanceLedger(), TestFiles.LIMITS.maxFileBytes(),
                 (result, provenance, nanos) -> { }, 2);
         ScpSettings settings = new ScpSettings(AE, "127.0.0.1", 0, allowedCallers, 4, 262144, Duration.ofSeconds(30),
-                TestFiles.LIMITS.maxFileBytes(), TestFiles.SCP_LIMITS);
+                TestFiles.LIMITS.maxFileBytes(), TestFiles.SCP_LIMITS, IngestContexts.STORAGE_CLASSES, IngestContexts.TRANSFER_SYNTAXES);
         scp = new DicomScp(settings, new IngestingStoreHandler(ingestor, Clock.systemUTC(), TestFiles.LIMITS.maxFileBytes()), ScpListener.NONE).start();
     }
 

@@ -1,12 +1,12 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_RQ;
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_AC;
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_RJ;
-import static org.echostream.ingest.scp.PduType.P_DATA_TF;
-import static org.echostream.ingest.scp.PduType.A_RELEASE_RQ;
-import static org.echostream.ingest.scp.PduType.A_RELEASE_RP;
-import static org.echostream.ingest.scp.PduType.A_ABORT;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_RQ;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_AC;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_RJ;
+import static org.echostream.dicom.net.PduType.P_DATA_TF;
+import static org.echostream.dicom.net.PduType.A_RELEASE_RQ;
+import static org.echostream.dicom.net.PduType.A_RELEASE_RP;
+import static org.echostream.dicom.net.PduType.A_ABORT;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -23,12 +23,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.echostream.ingest.dicom.TransferSyntax;
 
 /**
  * One DICOM association on the SCP side (PS3.8 upper layer, PS3.7 DIMSE): negotiation, then C-ECHO and
@@ -38,13 +36,8 @@ import org.echostream.ingest.dicom.TransferSyntax;
  */
 final class Association implements Runnable {
 
-    static final String APPLICATION_CONTEXT = "1.2.840.10008.3.1.1.1";
-    static final String VERIFICATION = "1.2.840.10008.1.1";
-    /** Storage SOP classes taken: ultrasound (current and retired), secondary capture and multi-frame secondary capture. */
-    static final Set<String> STORAGE_CLASSES = Set.of(
-            "1.2.840.10008.5.1.4.1.1.6.1", "1.2.840.10008.5.1.4.1.1.3.1", "1.2.840.10008.5.1.4.1.1.6", "1.2.840.10008.5.1.4.1.1.3",
-            "1.2.840.10008.5.1.4.1.1.7", "1.2.840.10008.5.1.4.1.1.7.1", "1.2.840.10008.5.1.4.1.1.7.2", "1.2.840.10008.5.1.4.1.1.7.3",
-            "1.2.840.10008.5.1.4.1.1.7.4");
+    private static final String APPLICATION_CONTEXT = Uid.APPLICATION_CONTEXT.value();
+    private static final String VERIFICATION = Uid.VERIFICATION.value();
 
     private static final int MAX_ASSOCIATE_RQ = 64 * 1024;
     private static final int MAX_COMMAND_BYTES = 64 * 1024;
@@ -292,11 +285,14 @@ final class Association implements Runnable {
             String abstractSyntax = p[0];
             int result;
             String chosen = null;
-            if (abstractSyntax == null || (!VERIFICATION.equals(abstractSyntax) && !STORAGE_CLASSES.contains(abstractSyntax))) {
+            if (abstractSyntax == null || (!VERIFICATION.equals(abstractSyntax) && !settings.storageClasses().contains(abstractSyntax))) {
                 result = 3; // abstract syntax not supported
             } else {
                 for (int i = 1; i < p.length && chosen == null; i++) {
-                    if (decodable(p[i])) {
+                    // Verification carries no data set: the default transfer syntax (PS3.5 10.1), which every
+                    // implementation supports, always does, whatever the storage contexts take
+                    if (settings.transferSyntaxes().contains(p[i])
+                            || VERIFICATION.equals(abstractSyntax) && TransferSyntaxUid.IMPLICIT_VR_LITTLE_ENDIAN.value().equals(p[i])) {
                         chosen = p[i];
                     }
                 }
@@ -307,7 +303,7 @@ final class Association implements Runnable {
             }
             ByteArrayOutputStream pc = new ByteArrayOutputStream();
             pc.writeBytes(new byte[] {(byte) id, 0, (byte) result, 0});
-            item(pc, 0x40, (chosen == null ? TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid() : chosen).getBytes(StandardCharsets.US_ASCII));
+            item(pc, 0x40, (chosen == null ? TransferSyntaxUid.IMPLICIT_VR_LITTLE_ENDIAN.value() : chosen).getBytes(StandardCharsets.US_ASCII));
             item(body, 0x21, pc.toByteArray());
         }
         ByteArrayOutputStream user = new ByteArrayOutputStream();
@@ -316,12 +312,6 @@ final class Association implements Runnable {
         item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
         item(body, 0x50, user.toByteArray());
         pdu(A_ASSOCIATE_AC, body.toByteArray());
-    }
-
-    /** Transfer syntaxes whose pixels ingest decodes; others are refused at negotiation so the sender can offer another. */
-    private static boolean decodable(String uid) {
-        TransferSyntax syntax = TransferSyntax.byUid(uid);
-        return syntax != null && syntax.codec() != TransferSyntax.Codec.UNSUPPORTED;
     }
 
     private void reject(int result, int source, int reason, String why) throws IOException {
