@@ -2,11 +2,13 @@ package org.echostream.ingest;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.echostream.ingest.pacs.PacsNode;
+import org.echostream.dicom.net.DicomTls;
 import org.echostream.dicom.net.ScpLimits;
 
 /** Settings of the ingest service (prefix {@code echostream}); every key is documented in docs/ingest.md. */
@@ -205,6 +207,58 @@ public interface IngestConfig {
             return new ScpLimits(associationRequestTimeout(), writeTimeout(), maxAssociationLifetime(), maxAssociationsPerCallingAe(),
                     maxAssociationsPerAddress(), maxPendingConnections());
         }
+
+        /** DICOM TLS (PS3.15 Annex B, BCP 195 profile): a second SCP port beside the plain one, same AE title and limits. */
+        Tls tls();
+    }
+
+    /**
+     * The DICOM TLS port of the SCP. Its keys default to the ECHOSTREAM_DICOM_TLS_* variables the Kubernetes manifests
+     * set, and the files to where the manifests mount the {@code echostream-dicom-tls} secret.
+     */
+    interface Tls {
+        /** Open the DICOM TLS port (off in the local run). */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_ENABLED:false}")
+        boolean enabled();
+
+        /** TCP port of the DICOM TLS SCP (2762 is the port IANA registered for DICOM over TLS). */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_PORT:2762}")
+        int port();
+
+        /** PEM certificate chain of the SCP, its own certificate first. */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_CERTIFICATE_FILE:/etc/echostream/dicom-tls/tls.crt}")
+        String certificateFile();
+
+        /** PEM private key of that certificate, unencrypted (PKCS#8, or PKCS#1 for RSA). */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_KEY_FILE:/etc/echostream/dicom-tls/tls.key}")
+        String keyFile();
+
+        /** PEM certificates of the CAs that sign the senders' client certificates; read only with client-authentication=required. */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_TRUST_FILE:/etc/echostream/dicom-tls/ca.crt}")
+        String trustFile();
+
+        /**
+         * none: any TLS client, the AE allow-list decides; required: a certificate signed by the trusted CAs whose subject CN is
+         * the calling AE title.
+         */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_CLIENT_AUTHENTICATION:none}")
+        DicomTls.ClientAuthentication clientAuthentication();
+
+        /** Enabled protocols, a subset of TLSv1.3,TLSv1.2 (BCP 195). */
+        @WithDefault("TLSv1.3,TLSv1.2")
+        List<String> protocols();
+
+        /** Enabled cipher suites, a subset of the BCP 195 AEAD suites with forward secrecy (the default is all of them). */
+        @WithDefault("TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
+                + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
+                + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")
+        List<String> cipherSuites();
+
+        default DicomTls.Settings settings() {
+            boolean required = clientAuthentication() == DicomTls.ClientAuthentication.REQUIRED;
+            return new DicomTls.Settings(Path.of(certificateFile()), Path.of(keyFile()), required ? Path.of(trustFile()) : null, protocols(),
+                    cipherSuites(), clientAuthentication(), false);
+        }
     }
 
     interface Jobs {
@@ -287,6 +341,32 @@ public interface IngestConfig {
             /** Longest silence of the PACS on an open association or request. */
             @WithDefault("120s")
             Duration timeout();
+
+            /** DICOM TLS (PS3.15 Annex B, TLS 1.2/1.3, BCP 195 suites) for C-FIND, C-MOVE and C-GET to this node; port is then its TLS port. */
+            @WithDefault("false")
+            boolean tlsEnabled();
+
+            /** PEM certificates of the CAs that sign the node's certificate; absent: the JVM's default CAs. */
+            Optional<String> tlsTrustFile();
+
+            /** PEM certificate we present when the node asks for one (its subject CN is usually our AE title); absent: none. */
+            Optional<String> tlsCertificateFile();
+
+            /** PEM private key of tls-certificate-file. */
+            Optional<String> tlsKeyFile();
+
+            /** Whether the node's certificate must name its host (RFC 6125); turn off only for PACS certificates without their address. */
+            @WithDefault("true")
+            boolean tlsVerifyHostname();
+
+            default DicomTls.Settings tls() {
+                if (!tlsEnabled()) {
+                    return null;
+                }
+                return new DicomTls.Settings(tlsCertificateFile().map(Path::of).orElse(null), tlsKeyFile().map(Path::of).orElse(null),
+                        tlsTrustFile().map(Path::of).orElse(null), DicomTls.PROTOCOLS, DicomTls.CIPHER_SUITES, DicomTls.ClientAuthentication.NONE,
+                        tlsVerifyHostname());
+            }
         }
     }
 

@@ -27,6 +27,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One DICOM association on the SCP side (PS3.8 upper layer, PS3.7 DIMSE): negotiation, then C-ECHO and
@@ -59,6 +61,7 @@ final class Association implements Runnable {
 
     private final Socket socket;
     private final ScpSettings settings;
+    private final DicomTls tls;
     private final StoreHandler handler;
     private final ScpListener listener;
     private final AssociationCounts counts;
@@ -84,11 +87,12 @@ final class Association implements Runnable {
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream();
     private final byte[] chunk = new byte[CHUNK];
 
-    Association(String id, Socket socket, ScpSettings settings, StoreHandler handler, ScpListener listener, AssociationCounts counts,
-                AtomicInteger pending, ScheduledExecutorService timers) {
+    Association(String id, Socket socket, ScpSettings settings, DicomTls tls, StoreHandler handler, ScpListener listener,
+                AssociationCounts counts, AtomicInteger pending, ScheduledExecutorService timers) {
         this.id = id;
         this.socket = socket;
         this.settings = settings;
+        this.tls = tls;
         this.handler = handler;
         this.listener = listener;
         this.counts = counts;
@@ -107,6 +111,14 @@ final class Association implements Runnable {
         try {
             socket.setSoTimeout((int) settings.limits().associationRequestTimeout().toMillis());
             socket.setTcpNoDelay(true);
+            if (socket instanceof SSLSocket s) {
+                try {
+                    s.startHandshake(); // under ARTIM: a peer that stalls in the handshake is closed like one that stalls before its request
+                } catch (SSLException e) {
+                    listener.associationRejected(callingAe, "TLS_HANDSHAKE_FAILED");
+                    return;
+                }
+            }
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), CHUNK));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 8192));
             boolean accepted = negotiate(artim);
@@ -243,6 +255,12 @@ final class Association implements Runnable {
         if (!settings.allowedCallingAeTitles().isEmpty() && !settings.allowedCallingAeTitles().contains(callingAe)) {
             reject(1, 1, 3, "CALLING_AE_NOT_ALLOWED");
             return "calling";
+        }
+        if (tls != null && tls.settings().clientAuthentication() == DicomTls.ClientAuthentication.REQUIRED
+                && socket instanceof SSLSocket s && !callingAe.equals(DicomTls.peerCommonName(s))) {
+            // the certificate is valid (the handshake checked it) but names another AE: it cannot vouch for this one
+            reject(1, 1, 3, "CALLING_AE_NOT_CERTIFIED");
+            return "certificate";
         }
         if (!APPLICATION_CONTEXT.equals(applicationContext)) {
             reject(1, 1, 2, "APPLICATION_CONTEXT_NOT_SUPPORTED");

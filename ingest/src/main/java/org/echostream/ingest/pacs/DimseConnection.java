@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.SocketFactory;
 import org.echostream.ingest.pipeline.IngestResult;
 import org.echostream.ingest.pipeline.Provenance;
 import org.echostream.ingest.pipeline.SpoolFullException;
@@ -42,12 +43,20 @@ public final class DimseConnection implements PacsConnection {
     private final MoveRegistry moves;
     private final InstanceReceiver receiver;
     private final Duration connectTimeout;
+    private final SocketFactory sockets;
     private ScuAssociation association;
 
     /**
      * @param ourAeTitle our calling AE title, and the C-MOVE destination (our SCP)
      */
     public DimseConnection(PacsNode node, String ourAeTitle, MoveRegistry moves, InstanceReceiver receiver, Duration connectTimeout) {
+        this(node, ourAeTitle, moves, receiver, connectTimeout, SocketFactory.getDefault());
+    }
+
+    /** @param sockets plain TCP, or the node's DICOM TLS sockets */
+    public DimseConnection(PacsNode node, String ourAeTitle, MoveRegistry moves, InstanceReceiver receiver, Duration connectTimeout,
+                           SocketFactory sockets) {
+        this.sockets = sockets;
         this.node = node;
         this.ourAeTitle = ourAeTitle;
         this.moves = moves;
@@ -69,7 +78,7 @@ public final class DimseConnection implements PacsConnection {
         }
         try {
             association = ScuAssociation.open(new ScuAssociation.Peer(node.host(), node.port(), node.aeTitle(), ourAeTitle), proposals,
-                    connectTimeout, node.timeout(), MAX_PDU);
+                    connectTimeout, node.timeout(), MAX_PDU, sockets);
             return association;
         } catch (ScuAssociation.RejectedException e) {
             throw new PacsException(e.permanent() ? PacsException.NOT_AUTHORISED : PacsException.PACS_UNREACHABLE, e.getMessage(), !e.permanent(), e);
