@@ -57,11 +57,11 @@ class FindingsBeans {
 
     /** Plain TCP, or DICOM TLS sockets whose PEM files are read now, so a missing certificate stops the start with its name. */
     private static SocketFactory dimseSockets(FindingsConfig.Dimse dimse) {
-        if (dimse.tls() == null) {
+        if (dimse.tlsSettings() == null) {
             return SocketFactory.getDefault();
         }
         try {
-            return DicomTls.of(dimse.tls()).sockets();
+            return DicomTls.of(dimse.tlsSettings()).sockets();
         } catch (IOException e) {
             throw new IllegalStateException("echostream.findings.destination.dimse.tls-*: " + e.getMessage(), e);
         }

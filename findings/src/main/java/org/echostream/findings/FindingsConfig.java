@@ -6,7 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.echostream.dicom.net.DicomTls;
+import org.echostream.dicom.net.TlsClientKeys;
 
 /** Settings of the findings service (prefix {@code echostream}); every key is documented in docs/findings.md. */
 @ConfigMapping(prefix = "echostream")
@@ -95,7 +95,8 @@ public interface FindingsConfig {
         StowRs stowRs();
     }
 
-    interface Dimse {
+    /** DIMSE destination; DICOM TLS through the tls-trust-file, tls-certificate-file and tls-key-file keys of dicom-net's TlsClientKeys. */
+    interface Dimse extends TlsClientKeys {
         /** DIMSE: host name or address of the PACS. */
         @WithDefault("127.0.0.1")
         String host();
@@ -123,33 +124,6 @@ public interface FindingsConfig {
         /** DIMSE: largest PDU we accept, announced in the association request. */
         @WithDefault("65536")
         int maxPduLength();
-
-        /** DIMSE: DICOM TLS (PS3.15 Annex B, TLS 1.2/1.3, BCP 195 suites) to the PACS; port is then its TLS port. */
-        @WithDefault("false")
-        boolean tlsEnabled();
-
-        /** DIMSE with TLS: PEM certificates of the CAs that sign the PACS's certificate; absent: the JVM's default CAs. */
-        Optional<String> tlsTrustFile();
-
-        /** DIMSE with TLS: PEM certificate we present when the PACS asks for one (subject CN: our calling AE title); absent: none. */
-        Optional<String> tlsCertificateFile();
-
-        /** DIMSE with TLS: PEM private key of tls-certificate-file (PKCS#8, or PKCS#1 for RSA), unencrypted. */
-        Optional<String> tlsKeyFile();
-
-        /** DIMSE with TLS: whether the PACS's certificate must name the host we connect to (RFC 6125). */
-        @WithDefault("true")
-        boolean tlsVerifyHostname();
-
-        /** The DICOM TLS settings when tls-enabled, else null (plain TCP). */
-        default DicomTls.Settings tls() {
-            if (!tlsEnabled()) {
-                return null;
-            }
-            return new DicomTls.Settings(tlsCertificateFile().map(Path::of).orElse(null), tlsKeyFile().map(Path::of).orElse(null),
-                    tlsTrustFile().map(Path::of).orElse(null), DicomTls.PROTOCOLS, DicomTls.CIPHER_SUITES, DicomTls.ClientAuthentication.NONE,
-                    tlsVerifyHostname());
-        }
     }
 
     interface StowRs {

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.echostream.dicom.net.testing.DicomNetRules;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,10 +57,6 @@ class ArchitectureTest {
 
     @Test
     void dicom_networking_goes_through_dicom_net() {
-        noClasses().should().dependOnClassesThat().belongToAnyOf(java.net.Socket.class, java.net.ServerSocket.class, javax.net.ssl.SSLSocket.class,
-                        javax.net.ssl.SSLServerSocket.class)
-                .because("the DICOM upper layer (PDUs, associations, DIMSE) lives once, in dicom-net: use DicomScp or ScuAssociation "
-                        + "there instead of sockets here")
-                .check(FINDINGS);
+        DicomNetRules.DICOM_NETWORKING_GOES_THROUGH_DICOM_NET.check(FINDINGS);
     }
 }

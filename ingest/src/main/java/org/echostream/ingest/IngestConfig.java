@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.echostream.ingest.pacs.PacsNode;
 import org.echostream.dicom.net.DicomTls;
 import org.echostream.dicom.net.ScpLimits;
+import org.echostream.dicom.net.TlsClientKeys;
 
 /** Settings of the ingest service (prefix {@code echostream}); every key is documented in docs/ingest.md. */
 @ConfigMapping(prefix = "echostream")
@@ -303,7 +304,8 @@ public interface IngestConfig {
         @WithDefault("5")
         int maxConsecutiveEmpty();
 
-        interface Node {
+        /** A PACS node; DICOM TLS for its DIMSE associations through dicom-net's TlsClientKeys (tls-trust-file, ...). */
+        interface Node extends TlsClientKeys {
             /** The PACS's AE title (C-FIND, C-MOVE, C-GET). */
             Optional<String> aeTitle();
 
@@ -341,32 +343,6 @@ public interface IngestConfig {
             /** Longest silence of the PACS on an open association or request. */
             @WithDefault("120s")
             Duration timeout();
-
-            /** DICOM TLS (PS3.15 Annex B, TLS 1.2/1.3, BCP 195 suites) for C-FIND, C-MOVE and C-GET to this node; port is then its TLS port. */
-            @WithDefault("false")
-            boolean tlsEnabled();
-
-            /** PEM certificates of the CAs that sign the node's certificate; absent: the JVM's default CAs. */
-            Optional<String> tlsTrustFile();
-
-            /** PEM certificate we present when the node asks for one (its subject CN is usually our AE title); absent: none. */
-            Optional<String> tlsCertificateFile();
-
-            /** PEM private key of tls-certificate-file. */
-            Optional<String> tlsKeyFile();
-
-            /** Whether the node's certificate must name its host (RFC 6125); turn off only for PACS certificates without their address. */
-            @WithDefault("true")
-            boolean tlsVerifyHostname();
-
-            default DicomTls.Settings tls() {
-                if (!tlsEnabled()) {
-                    return null;
-                }
-                return new DicomTls.Settings(tlsCertificateFile().map(Path::of).orElse(null), tlsKeyFile().map(Path::of).orElse(null),
-                        tlsTrustFile().map(Path::of).orElse(null), DicomTls.PROTOCOLS, DicomTls.CIPHER_SUITES, DicomTls.ClientAuthentication.NONE,
-                        tlsVerifyHostname());
-            }
         }
     }
 

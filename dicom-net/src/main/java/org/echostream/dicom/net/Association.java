@@ -296,7 +296,7 @@ final class Association implements Runnable {
         body.writeBytes(called);
         body.writeBytes(calling);
         body.writeBytes(reserved);
-        item(body, 0x10, APPLICATION_CONTEXT.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x10, APPLICATION_CONTEXT.getBytes(StandardCharsets.US_ASCII));
         for (var entry : proposed.entrySet()) {
             int id = entry.getKey();
             String[] p = entry.getValue();
@@ -321,14 +321,14 @@ final class Association implements Runnable {
             }
             ByteArrayOutputStream pc = new ByteArrayOutputStream();
             pc.writeBytes(new byte[] {(byte) id, 0, (byte) result, 0});
-            item(pc, 0x40, (chosen == null ? TransferSyntaxUid.IMPLICIT_VR_LITTLE_ENDIAN.value() : chosen).getBytes(StandardCharsets.US_ASCII));
-            item(body, 0x21, pc.toByteArray());
+            Pdu.item(pc, 0x40, (chosen == null ? TransferSyntaxUid.IMPLICIT_VR_LITTLE_ENDIAN.value() : chosen).getBytes(StandardCharsets.US_ASCII));
+            Pdu.item(body, 0x21, pc.toByteArray());
         }
         ByteArrayOutputStream user = new ByteArrayOutputStream();
-        item(user, 0x51, ByteBuffer.allocate(4).putInt(settings.maxPduLength()).array());
-        item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
-        item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
-        item(body, 0x50, user.toByteArray());
+        Pdu.item(user, 0x51, ByteBuffer.allocate(4).putInt(settings.maxPduLength()).array());
+        Pdu.item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x50, user.toByteArray());
         pdu(A_ASSOCIATE_AC, body.toByteArray());
     }
 
@@ -534,11 +534,7 @@ final class Association implements Runnable {
         ScheduledFuture<?> guard = timers.schedule(() -> expire("WRITE_TIMEOUT"), settings.limits().writeTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         try {
-            out.writeByte(type);
-            out.writeByte(0);
-            out.writeInt(body.length);
-            out.write(body);
-            out.flush();
+            Pdu.write(out, type, body);
         } finally {
             guard.cancel(false);
         }
@@ -552,13 +548,6 @@ final class Association implements Runnable {
         }
     }
 
-    private static void item(ByteArrayOutputStream out, int type, byte[] value) {
-        out.write(type);
-        out.write(0);
-        out.write((value.length >> 8) & 0xFF);
-        out.write(value.length & 0xFF);
-        out.writeBytes(value);
-    }
 
     private static String aeTitle(byte[] bytes) {
         return new String(bytes, StandardCharsets.US_ASCII).replaceAll("[^\\x20-\\x7E]", "").trim();

@@ -48,7 +48,7 @@ public final class CommandSet {
     }
 
     /** @throws IllegalArgumentException naming the fact when the bytes are not a command set */
-    static CommandSet parse(byte[] bytes) {
+    public static CommandSet parse(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         Map<Integer, byte[]> elements = new HashMap<>();
         while (b.remaining() >= 8) {
@@ -71,12 +71,12 @@ public final class CommandSet {
         return new CommandSet(elements);
     }
 
-    Integer us(int element) {
+    public Integer us(int element) {
         byte[] v = elements.get(element);
         return v == null || v.length < 2 ? null : (v[0] & 0xFF) | ((v[1] & 0xFF) << 8);
     }
 
-    String uid(int element) {
+    public String uid(int element) {
         byte[] v = elements.get(element);
         return v == null ? null : new String(v, StandardCharsets.US_ASCII).replace("\0", "").trim();
     }
@@ -106,7 +106,7 @@ public final class CommandSet {
     }
 
     /** A C-STORE-RQ (PS3.7 9.3.1.1) at medium priority, a data set following. */
-    static byte[] storeRequest(String sopClassUid, int messageId, String sopInstanceUid) {
+    public static byte[] storeRequest(String sopClassUid, int messageId, String sopInstanceUid) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         element(body, AFFECTED_SOP_CLASS_UID, uidBytes(sopClassUid));
         element(body, COMMAND_FIELD, us2(C_STORE_RQ));
@@ -118,7 +118,7 @@ public final class CommandSet {
     }
 
     /** A C-ECHO-RQ (PS3.7 9.3.5.1): no data set. */
-    static byte[] echoRequest(int messageId) {
+    public static byte[] echoRequest(int messageId) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         element(body, AFFECTED_SOP_CLASS_UID, uidBytes(Uid.VERIFICATION.value()));
         element(body, COMMAND_FIELD, us2(C_ECHO_RQ));

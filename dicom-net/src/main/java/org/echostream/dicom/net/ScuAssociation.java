@@ -250,10 +250,10 @@ public final class ScuAssociation implements AutoCloseable {
     private void negotiate(List<Proposal> proposals, int maxPduLength) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {0, 1, 0, 0});
-        body.writeBytes(ae(peer.calledAeTitle()));
-        body.writeBytes(ae(peer.callingAeTitle()));
+        body.writeBytes(Pdu.aeTitle(peer.calledAeTitle()));
+        body.writeBytes(Pdu.aeTitle(peer.callingAeTitle()));
         body.writeBytes(new byte[32]);
-        item(body, 0x10, Uid.APPLICATION_CONTEXT.value().getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x10, Uid.APPLICATION_CONTEXT.value().getBytes(StandardCharsets.US_ASCII));
         Map<Integer, Proposal> byId = new HashMap<>();
         for (int i = 0; i < proposals.size(); i++) {
             int id = 2 * i + 1;
@@ -261,26 +261,26 @@ public final class ScuAssociation implements AutoCloseable {
             byId.put(id, p);
             ByteArrayOutputStream pc = new ByteArrayOutputStream();
             pc.writeBytes(new byte[] {(byte) id, 0, 0, 0});
-            item(pc, 0x30, p.abstractSyntax().getBytes(StandardCharsets.US_ASCII));
+            Pdu.item(pc, 0x30, p.abstractSyntax().getBytes(StandardCharsets.US_ASCII));
             for (String ts : p.transferSyntaxes()) {
-                item(pc, 0x40, ts.getBytes(StandardCharsets.US_ASCII));
+                Pdu.item(pc, 0x40, ts.getBytes(StandardCharsets.US_ASCII));
             }
-            item(body, 0x20, pc.toByteArray());
+            Pdu.item(body, 0x20, pc.toByteArray());
         }
         ByteArrayOutputStream user = new ByteArrayOutputStream();
-        item(user, 0x51, ByteBuffer.allocate(4).putInt(maxPduLength).array());
-        item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(user, 0x51, ByteBuffer.allocate(4).putInt(maxPduLength).array());
+        Pdu.item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
         java.util.Set<String> roled = new java.util.HashSet<>();
         for (Proposal p : proposals) {
             // one role selection per SOP class (PS3.7 D.3.3.4), however many contexts propose it
             if (p.scpRole() && roled.add(p.abstractSyntax())) {
                 byte[] uid = p.abstractSyntax().getBytes(StandardCharsets.US_ASCII);
                 ByteBuffer role = ByteBuffer.allocate(4 + uid.length).putShort((short) uid.length).put(uid).put((byte) 0).put((byte) 1);
-                item(user, 0x54, role.array()); // SCU role no, SCP role yes (PS3.7 D.3.3.4)
+                Pdu.item(user, 0x54, role.array()); // SCU role no, SCP role yes (PS3.7 D.3.3.4)
             }
         }
-        item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
-        item(body, 0x50, user.toByteArray());
+        Pdu.item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x50, user.toByteArray());
         pdu(A_ASSOCIATE_RQ, body.toByteArray());
 
         int type = in.readUnsignedByte();
@@ -609,11 +609,7 @@ public final class ScuAssociation implements AutoCloseable {
     }
 
     private void pdu(int type, byte[] body) throws IOException {
-        out.writeByte(type);
-        out.writeByte(0);
-        out.writeInt(body.length);
-        out.write(body);
-        out.flush();
+        Pdu.write(out, type, body);
     }
 
     private static String subItem(ByteBuffer item, int pos, int wanted) {
@@ -633,17 +629,7 @@ public final class ScuAssociation implements AutoCloseable {
         return null;
     }
 
-    private static byte[] ae(String title) {
-        return String.format("%-16s", title).substring(0, 16).getBytes(StandardCharsets.US_ASCII);
-    }
 
-    private static void item(ByteArrayOutputStream out, int type, byte[] value) {
-        out.write(type);
-        out.write(0);
-        out.write((value.length >> 8) & 0xFF);
-        out.write(value.length & 0xFF);
-        out.writeBytes(value);
-    }
 
     /**
      * Storage SOP classes a C-GET may deliver, one presentation context per transfer syntax the caller takes. One

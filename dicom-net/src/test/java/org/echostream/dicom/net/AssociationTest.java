@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.echostream.dicom.net.testing.MemoryStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,35 +25,11 @@ class AssociationTest {
     private static final String US = Uid.ULTRASOUND_MULTIFRAME_IMAGE_STORAGE.value();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final List<byte[]> stored = new CopyOnWriteArrayList<>();
+    private final MemoryStore handler = new MemoryStore();
+    private final List<byte[]> stored = handler.stored;
     private final List<String> rejected = new CopyOnWriteArrayList<>();
     private final List<String> aborted = new CopyOnWriteArrayList<>();
-    private volatile StoreStatus refuseWith;
     private DicomScp scp;
-
-    private final StoreHandler handler = request -> {
-        if (refuseWith != null) {
-            throw new StoreHandler.Refusal(refuseWith);
-        }
-        return new StoreHandler.Reception() {
-            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-            @Override
-            public void write(byte[] b, int offset, int length) {
-                bytes.write(b, offset, length);
-            }
-
-            @Override
-            public StoreStatus complete() {
-                stored.add(bytes.toByteArray());
-                return StoreStatus.SUCCESS;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    };
 
     private final ScpListener listener = new ScpListener() {
         @Override
@@ -158,7 +135,7 @@ class AssociationTest {
     @Test
     void a_refused_store_is_answered_with_its_status_and_the_association_goes_on() throws Exception {
         start(4);
-        refuseWith = StoreStatus.outOfResources("spool full");
+        handler.refuseWith(StoreStatus.outOfResources("spool full"));
         try (ScuAssociation a = open(AE, "SENDER", usAndEcho())) {
             ScuAssociation.CommandView rsp = a.store(a.contextFor(US), "1.2.3", new byte[10_000]);
             assertThat(rsp.status()).isEqualTo(0xA700);

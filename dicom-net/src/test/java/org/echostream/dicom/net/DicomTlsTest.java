@@ -3,7 +3,6 @@ package org.echostream.dicom.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
+import org.echostream.dicom.net.testing.MemoryStore;
 import org.echostream.dicom.net.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +33,7 @@ class DicomTlsTest {
     private static TestPki.Identity sender;
 
     private final List<String> rejected = new CopyOnWriteArrayList<>();
-    private final List<Integer> stored = new CopyOnWriteArrayList<>();
+    private final MemoryStore handler = new MemoryStore();
     private DicomScp scp;
 
     @BeforeAll
@@ -48,24 +48,6 @@ class DicomTlsTest {
         ScpSettings settings = new ScpSettings(AE, "127.0.0.1", 0, Set.of(), 8, 65536, Duration.ofSeconds(10), 1 << 20, limits, Set.of(US),
                 Set.of(TransferSyntaxUid.EXPLICIT_VR_LITTLE_ENDIAN.value()));
         DicomTls tls = DicomTls.of(DicomTls.Settings.server(server.certificate(), server.key(), pki.caCertificate(), clientAuthentication));
-        StoreHandler handler = request -> new StoreHandler.Reception() {
-            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-            @Override
-            public void write(byte[] b, int offset, int length) {
-                bytes.write(b, offset, length);
-            }
-
-            @Override
-            public StoreStatus complete() {
-                stored.add(bytes.size());
-                return StoreStatus.SUCCESS;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
         scp = new DicomScp(settings, tls, handler, new ScpListener() {
             @Override
             public void associationRejected(String callingAeTitle, String reason) {
@@ -98,7 +80,7 @@ class DicomTlsTest {
             assertThat(a.echo().status()).isZero();
             assertThat(a.store(a.contextFor(US), "1.2.3", new byte[100_000]).status()).isZero();
         }
-        assertThat(stored).singleElement().satisfies(n -> assertThat(n).isGreaterThan(100_000));
+        assertThat(handler.stored).singleElement().satisfies(b -> assertThat(b.length).isGreaterThan(100_000));
         try (SSLSocket s = (SSLSocket) client.sockets().createSocket("127.0.0.1", scp.port())) {
             s.startHandshake();
             assertThat(s.getSession().getProtocol()).isIn(DicomTls.PROTOCOLS);

@@ -40,8 +40,8 @@ import org.echostream.dicom.net.StoreStatus;
 class HostilePeersIT {
 
     private static final String AE = "ECHOSTREAM";
-    private static final String US_MULTIFRAME = "1.2.840.10008.5.1.4.1.1.3.1";
-    private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
+    private static final String US_MULTIFRAME = org.echostream.dicom.net.Uid.ULTRASOUND_MULTIFRAME_IMAGE_STORAGE.value();
+    private static final String EXPLICIT_LE = org.echostream.dicom.net.TransferSyntaxUid.EXPLICIT_VR_LITTLE_ENDIAN.value();
 
     @TempDir
     Path dir;

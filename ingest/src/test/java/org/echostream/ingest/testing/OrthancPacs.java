@@ -38,6 +38,11 @@ public final class OrthancPacs implements AutoCloseable {
     }
 
     public static OrthancPacs start(Path dir) throws Exception {
+        return start(dir, "");
+    }
+
+    /** @param moreConfig further top-level JSON members, each followed by a comma (e.g. the DicomTls* options) */
+    public static OrthancPacs start(Path dir, String moreConfig) throws Exception {
         Files.createDirectories(dir);
         int httpPort = Peers.freePort();
         int dicomPort = Peers.freePort();
@@ -56,10 +61,11 @@ public final class OrthancPacs implements AutoCloseable {
                   "DicomPort": %d,
                   "DicomCheckCalledAet": true,
                   "DicomScuTimeout": 30,
+                  %s
                   "Plugins": ["%s"],
                   "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
                 }
-                """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, USER, PASSWORD, AE, dicomPort, PLUGIN));
+                """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, USER, PASSWORD, AE, dicomPort, moreConfig, PLUGIN));
         Process p = new ProcessBuilder("Orthanc", config.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("orthanc.log").toFile()).start();
         OrthancPacs orthanc = new OrthancPacs(p, httpPort, dicomPort, dir);
