@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.echostream.contracts.Verdict;
 import org.echostream.ingest.pacs.InstanceReceiver;
-import org.echostream.ingest.pacs.MultipartRelated;
+import org.echostream.dicom.net.MultipartRelated;
 import org.echostream.ingest.pipeline.IngestResult;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.ProcessedInstance;
