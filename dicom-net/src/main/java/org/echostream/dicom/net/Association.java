@@ -115,7 +115,11 @@ final class Association implements Runnable {
                 try {
                     s.startHandshake(); // under ARTIM: a peer that stalls in the handshake is closed like one that stalls before its request
                 } catch (SSLException e) {
-                    listener.associationRejected(callingAe, "TLS_HANDSHAKE_FAILED");
+                    if (expired != null) {
+                        listener.associationAborted(callingAe, expired); // ARTIM closed a handshake that took too long
+                    } else {
+                        listener.associationRejected(callingAe, "TLS_HANDSHAKE_FAILED"); // a plain peer, or a certificate we refuse
+                    }
                     return;
                 }
             }
