@@ -6,8 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 MVN=.tools/apache-maven-3.9.16/bin/mvn
-"$MVN" -B -ntp -o -q -pl findings -am test-compile -DskipTests
-"$MVN" -B -ntp -o -q -pl findings dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# one reactor run: the class path then names this tree's modules (contracts, dicom-net and its test-jar) by their target folders
+"$MVN" -B -ntp -o -q -pl findings -am test-compile dependency:build-classpath -DskipTests -Dmdep.outputFile=target/bench.classpath \
+  -Dmdep.includeScope=test
 # this tree's contracts first: the shared ~/.m2 copy may predate this branch's records
 CP="$ROOT/findings/target/test-classes:$ROOT/findings/target/classes:$ROOT/contracts/target/classes:$(cat findings/target/bench.classpath)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,8 +7,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 MVN=.tools/apache-maven-3.9.16/bin/mvn
-"$MVN" -B -ntp -o -q -pl ingest -am test-compile -DskipTests
-"$MVN" -B -ntp -o -q -pl ingest dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# one reactor run: the class path then names this tree's modules (contracts, dicom-net and its test-jar) by their target folders
+"$MVN" -B -ntp -o -q -pl ingest -am test-compile dependency:build-classpath -DskipTests -Dmdep.outputFile=target/bench.classpath \
+  -Dmdep.includeScope=test
 # this worktree's contracts and kafka-local first: the ~/.m2 SNAPSHOTs on the resolved class path may be older
 CP="$ROOT/ingest/target/test-classes:$ROOT/ingest/target/classes:$ROOT/contracts/target/classes:$ROOT/kafka-local/target/classes:$(cat ingest/target/bench.classpath)"
 cd ingest

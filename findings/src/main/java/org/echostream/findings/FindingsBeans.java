@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
+import javax.net.SocketFactory;
+import org.echostream.dicom.net.DicomTls;
 import org.echostream.findings.delivery.Courier;
 import org.echostream.findings.delivery.DeliveryLedger;
 import org.echostream.findings.delivery.DeliveryMetrics;
@@ -47,12 +49,25 @@ class FindingsBeans {
         return switch (d.transport()) {
             case FOLDER -> new FolderTransport(d.folder().toAbsolutePath().normalize());
             case DIMSE -> new DimseTransport(new DimseTransport.Settings(d.dimse().host(), d.dimse().port(), d.dimse().calledAeTitle(),
-                    d.dimse().callingAeTitle(), d.dimse().connectTimeout(), d.dimse().responseTimeout(), d.dimse().maxPduLength()));
+                    d.dimse().callingAeTitle(), d.dimse().connectTimeout(), d.dimse().responseTimeout(), d.dimse().maxPduLength(),
+                    dimseSockets(d.dimse())));
             case STOW_RS -> new StowRsTransport(new StowRsTransport.Settings(
                     d.stowRs().url().orElseThrow(() -> new IllegalStateException(
                             "echostream.findings.destination.transport is STOW_RS but echostream.findings.destination.stow-rs.url is not set")),
                     () -> authorization(d.stowRs()), d.stowRs().connectTimeout(), d.stowRs().requestTimeout()));
         };
+    }
+
+    /** Plain TCP, or DICOM TLS sockets whose PEM files are read now, so a missing certificate stops the start with its name. */
+    private static SocketFactory dimseSockets(FindingsConfig.Dimse dimse) {
+        if (dimse.tlsSettings() == null) {
+            return SocketFactory.getDefault();
+        }
+        try {
+            return DicomTls.of(dimse.tlsSettings()).sockets();
+        } catch (IOException e) {
+            throw new IllegalStateException("echostream.findings.destination.dimse.tls-*: " + e.getMessage(), e);
+        }
     }
 
     /** Bearer token from its file (read at each send, so a rotated token is used at once), else HTTP Basic, else nothing. */

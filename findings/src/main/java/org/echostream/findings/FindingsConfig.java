@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.echostream.dicom.net.TlsClientKeys;
 
 /** Settings of the findings service (prefix {@code echostream}); every key is documented in docs/findings.md. */
 @ConfigMapping(prefix = "echostream")
@@ -94,7 +95,8 @@ public interface FindingsConfig {
         StowRs stowRs();
     }
 
-    interface Dimse {
+    /** DIMSE destination; DICOM TLS through the tls-trust-file, tls-certificate-file and tls-key-file keys of dicom-net's TlsClientKeys. */
+    interface Dimse extends TlsClientKeys {
         /** DIMSE: host name or address of the PACS. */
         @WithDefault("127.0.0.1")
         String host();

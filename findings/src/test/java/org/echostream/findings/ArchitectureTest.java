@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.echostream.dicom.net.testing.DicomNetRules;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,5 +53,10 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.echostream.findings.delivery..", "org.echostream.findings.desk..")
                 .because("what a report says must not depend on the transport or on delivery state")
                 .check(FINDINGS);
+    }
+
+    @Test
+    void dicom_networking_goes_through_dicom_net() {
+        DicomNetRules.DICOM_NETWORKING_GOES_THROUGH_DICOM_NET.check(FINDINGS);
     }
 }

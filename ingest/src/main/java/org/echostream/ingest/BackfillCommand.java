@@ -26,10 +26,11 @@ import org.echostream.ingest.pacs.PacsConnections;
 import org.echostream.ingest.pacs.PacsNode;
 import org.echostream.ingest.pipeline.InstancePublisher;
 import org.echostream.ingest.pipeline.Ingestor;
-import org.echostream.ingest.scp.DicomScp;
+import org.echostream.dicom.net.DicomScp;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.ScpListener;
-import org.echostream.ingest.scp.ScpSettings;
+import org.echostream.ingest.scp.IngestContexts;
+import org.echostream.dicom.net.ScpListener;
+import org.echostream.dicom.net.ScpSettings;
 
 /**
  * {@code backfill --node NAME ...}: a BACKFILL job from the command line, the same {@link BackfillJobRunner} an API
@@ -119,7 +120,8 @@ class BackfillCommand {
             if (node != null && node.retrieve() == PacsNode.RetrieveMethod.C_MOVE) {
                 IngestConfig.Scp c = config.scp();
                 scp = new DicomScp(new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(c.allowedCallingAeTitles().orElse(List.of())),
-                        c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits()),
+                        c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits(),
+                        IngestContexts.STORAGE_CLASSES, IngestContexts.TRANSFER_SYNTAXES),
                         new IngestingStoreHandler(ingestor, clock, config.ingest().maxFileBytes(), moves), ScpListener.NONE).start();
                 err.printf("backfill: C-MOVE destination %s listening on %s:%d%n", c.aeTitle(), c.bindAddress(), scp.port());
             }

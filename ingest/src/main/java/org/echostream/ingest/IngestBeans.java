@@ -180,7 +180,7 @@ class IngestBeans {
                 }
                 nodes.put(name, new PacsNode(name, n.aeTitle().orElse(null), n.host().orElse(null), n.port(),
                         n.dicomwebUrl().map(URI::create).orElse(null), credentials, n.retrieve(), n.maxAssociations(), n.instancesPerSecond(),
-                        n.timeout()));
+                        n.timeout(), n.tlsSettings()));
             } catch (IOException e) {
                 throw new IllegalStateException(prefix + ".password-file cannot be read: " + e.getMessage(), e);
             } catch (IllegalArgumentException e) {

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.echostream.contracts.security.SignInSettings;
 import org.echostream.ingest.pacs.PacsNode;
-import org.echostream.ingest.scp.ScpLimits;
+import org.echostream.dicom.net.DicomTls;
+import org.echostream.dicom.net.ScpLimits;
+import org.echostream.dicom.net.TlsClientKeys;
 
 /** Settings of the ingest service (prefix {@code echostream}); every key is documented in docs/ingest.md. */
 @ConfigMapping(prefix = "echostream")
@@ -222,6 +224,58 @@ public interface IngestConfig {
             return new ScpLimits(associationRequestTimeout(), writeTimeout(), maxAssociationLifetime(), maxAssociationsPerCallingAe(),
                     maxAssociationsPerAddress(), maxPendingConnections());
         }
+
+        /** DICOM TLS (PS3.15 Annex B, BCP 195 profile): a second SCP port beside the plain one, same AE title and limits. */
+        Tls tls();
+    }
+
+    /**
+     * The DICOM TLS port of the SCP. Its keys default to the ECHOSTREAM_DICOM_TLS_* variables the Kubernetes manifests
+     * set, and the files to where the manifests mount the {@code echostream-dicom-tls} secret.
+     */
+    interface Tls {
+        /** Open the DICOM TLS port (off in the local run). */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_ENABLED:false}")
+        boolean enabled();
+
+        /** TCP port of the DICOM TLS SCP (2762 is the port IANA registered for DICOM over TLS). */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_PORT:2762}")
+        int port();
+
+        /** PEM certificate chain of the SCP, its own certificate first. */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_CERTIFICATE_FILE:/etc/echostream/dicom-tls/tls.crt}")
+        String certificateFile();
+
+        /** PEM private key of that certificate, unencrypted (PKCS#8, or PKCS#1 for RSA). */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_KEY_FILE:/etc/echostream/dicom-tls/tls.key}")
+        String keyFile();
+
+        /** PEM certificates of the CAs that sign the senders' client certificates; read only with client-authentication=required. */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_TRUST_FILE:/etc/echostream/dicom-tls/ca.crt}")
+        String trustFile();
+
+        /**
+         * none: any TLS client, the AE allow-list decides; required: a certificate signed by the trusted CAs whose subject CN is
+         * the calling AE title.
+         */
+        @WithDefault("${ECHOSTREAM_DICOM_TLS_CLIENT_AUTHENTICATION:none}")
+        DicomTls.ClientAuthentication clientAuthentication();
+
+        /** Enabled protocols, a subset of TLSv1.3,TLSv1.2 (BCP 195). */
+        @WithDefault("TLSv1.3,TLSv1.2")
+        List<String> protocols();
+
+        /** Enabled cipher suites, a subset of the BCP 195 AEAD suites with forward secrecy (the default is all of them). */
+        @WithDefault("TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
+                + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,"
+                + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")
+        List<String> cipherSuites();
+
+        default DicomTls.Settings settings() {
+            boolean required = clientAuthentication() == DicomTls.ClientAuthentication.REQUIRED;
+            return new DicomTls.Settings(Path.of(certificateFile()), Path.of(keyFile()), required ? Path.of(trustFile()) : null, protocols(),
+                    cipherSuites(), clientAuthentication(), false);
+        }
     }
 
     interface Jobs {
@@ -266,7 +320,8 @@ public interface IngestConfig {
         @WithDefault("5")
         int maxConsecutiveEmpty();
 
-        interface Node {
+        /** A PACS node; DICOM TLS for its DIMSE associations through dicom-net's TlsClientKeys (tls-trust-file, ...). */
+        interface Node extends TlsClientKeys {
             /** The PACS's AE title (C-FIND, C-MOVE, C-GET). */
             Optional<String> aeTitle();
 

@@ -45,6 +45,13 @@ final class IngestHealth {
                 if (!listening) {
                     r.down();
                 }
+                if (config.scp().tls().enabled()) {
+                    boolean tls = service.tlsScp() != null && service.tlsScp().isListening();
+                    r.withData("scp-tls", tls ? "listening on " + service.tlsScp().port() : "not listening");
+                    if (!tls) {
+                        r.down();
+                    }
+                }
             }
             try {
                 spool.checkSpace();

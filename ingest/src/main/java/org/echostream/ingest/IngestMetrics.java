@@ -9,8 +9,8 @@ import org.echostream.ingest.pipeline.IngestResult;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.ProcessedInstance;
 import org.echostream.ingest.pipeline.Provenance;
-import org.echostream.ingest.scp.ScpListener;
-import org.echostream.ingest.scp.StoreStatus;
+import org.echostream.dicom.net.ScpListener;
+import org.echostream.dicom.net.StoreStatus;
 import org.jboss.logging.Logger;
 
 /**

@@ -36,9 +36,11 @@ import org.echostream.ingest.pipeline.InstancePublisher;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.Spool;
 import org.echostream.ingest.pipeline.Throttle;
-import org.echostream.ingest.scp.DicomScp;
+import org.echostream.dicom.net.DicomScp;
+import org.echostream.dicom.net.DicomTls;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.ScpSettings;
+import org.echostream.ingest.scp.IngestContexts;
+import org.echostream.dicom.net.ScpSettings;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,6 +65,7 @@ class IngestService {
     private final KafkaInstancePublisher publisher;
     private volatile boolean ledgerLoaded;
     private DicomScp scp;
+    private DicomScp tlsScp;
     private JobStatusPublisher jobStatus;
     private JobCommandConsumer jobs;
     private StudyStatusFollower statusFollower;
@@ -114,9 +117,19 @@ class IngestService {
         if (config.scp().enabled()) {
             IngestConfig.Scp c = config.scp();
             ScpSettings settings = new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(c.allowedCallingAeTitles().orElse(List.of())),
-                    c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits());
-            scp = new DicomScp(settings, new IngestingStoreHandler(ingestor, clock, config.ingest().maxFileBytes(), moves), metrics).start();
+                    c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits(),
+                    IngestContexts.STORAGE_CLASSES, IngestContexts.TRANSFER_SYNTAXES);
+            IngestingStoreHandler handler = new IngestingStoreHandler(ingestor, clock, config.ingest().maxFileBytes(), moves);
+            scp = new DicomScp(settings, handler, metrics).start();
             LOG.infof("DICOM SCP %s listening on %s:%d", c.aeTitle(), c.bindAddress(), scp.port());
+            if (c.tls().enabled()) {
+                ScpSettings tls = new ScpSettings(settings.aeTitle(), settings.bindAddress(), c.tls().port(), settings.allowedCallingAeTitles(),
+                        settings.maxAssociations(), settings.maxPduLength(), settings.idleTimeout(), settings.maxInstanceBytes(), settings.limits(),
+                        settings.storageClasses(), settings.transferSyntaxes());
+                tlsScp = new DicomScp(tls, DicomTls.of(c.tls().settings()), handler, metrics).start();
+                LOG.infof("DICOM TLS SCP %s listening on %s:%d (%s, client certificates %s)", c.aeTitle(), c.bindAddress(), tlsScp.port(),
+                        c.tls().protocols(), c.tls().clientAuthentication());
+            }
         }
         if (!nodes.isEmpty()) {
             LOG.infof("PACS nodes for backfill: %s", nodes.values().stream().map(n -> n.name() + " (" + n.retrieve() + ")").toList());
@@ -174,6 +187,9 @@ class IngestService {
         if (scp != null) {
             scp.close();
         }
+        if (tlsScp != null) {
+            tlsScp.close();
+        }
         if (jobs != null) {
             jobs.close();
         }
@@ -194,6 +210,11 @@ class IngestService {
 
     DicomScp scp() {
         return scp;
+    }
+
+    /** The DICOM TLS port's SCP, or null when TLS is off. */
+    DicomScp tlsScp() {
+        return tlsScp;
     }
 
     JobCommandConsumer jobs() {

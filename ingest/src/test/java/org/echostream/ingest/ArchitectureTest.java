@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.echostream.dicom.net.testing.DicomNetRules;
 import org.junit.jupiter.api.Test;
 
 /** The pure core (DICOM, prep-1, pipeline, SCP) stays plain Java: testable without a broker, a container or Quarkus. */
@@ -49,5 +50,10 @@ class ArchitectureTest {
                         "org.echostream.ingest.kafka..")
                 .because("decoding and prep-1 are the innermost core")
                 .check(INGEST);
+    }
+
+    @Test
+    void dicom_networking_goes_through_dicom_net() {
+        DicomNetRules.DICOM_NETWORKING_GOES_THROUGH_DICOM_NET.check(INGEST);
     }
 }

@@ -27,6 +27,7 @@ import org.echostream.contracts.StudyState;
 import org.echostream.contracts.StudyStatus;
 import org.echostream.contracts.jobs.BackfillParameters;
 import org.echostream.contracts.kafka.Topics;
+import org.echostream.dicom.net.testing.TestPki;
 import org.echostream.ingest.testing.OrthancPacs;
 import org.echostream.ingest.testing.PackagedIngest;
 import org.echostream.ingest.testing.Peers;
@@ -57,6 +58,8 @@ class BackfillIT {
     static Path dir;
     private static String bootstrap;
     private static OrthancPacs orthanc;
+    /** A second PACS whose DICOM port speaks only TLS and wants our client certificate. */
+    private static OrthancPacs tlsOrthanc;
     private static PackagedIngest service;
     /** SOP Instance UIDs by study, as Orthanc holds them. */
     private static final Map<String, List<String>> STUDIES = new HashMap<>();
@@ -90,6 +93,23 @@ class BackfillIT {
         props.put("echostream.pacs.nodes.hospital-get.host", "127.0.0.1");
         props.put("echostream.pacs.nodes.hospital-get.port", String.valueOf(orthanc.dicomPort));
         props.put("echostream.pacs.nodes.hospital-get.retrieve", "c-get");
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        TestPki.Identity pacsId = pki.issue(OrthancPacs.AE);
+        TestPki.Identity ours = pki.issue("ECHOSTREAM");
+        tlsOrthanc = OrthancPacs.start(dir.resolve("orthanc-tls"), """
+                "DicomTlsEnabled": true,
+                "DicomTlsCertificate": "%s",
+                "DicomTlsPrivateKey": "%s",
+                "DicomTlsTrustedCertificates": "%s",
+                "DicomTlsRemoteCertificateRequired": true,
+                """.formatted(pacsId.certificate(), pacsId.key(), pki.caCertificate()));
+        props.put("echostream.pacs.nodes.hospital-tls.ae-title", OrthancPacs.AE);
+        props.put("echostream.pacs.nodes.hospital-tls.host", "127.0.0.1");
+        props.put("echostream.pacs.nodes.hospital-tls.port", String.valueOf(tlsOrthanc.dicomPort));
+        props.put("echostream.pacs.nodes.hospital-tls.retrieve", "c-get");
+        props.put("echostream.pacs.nodes.hospital-tls.tls-trust-file", pki.caCertificate().toString());
+        props.put("echostream.pacs.nodes.hospital-tls.tls-certificate-file", ours.certificate().toString());
+        props.put("echostream.pacs.nodes.hospital-tls.tls-key-file", ours.key().toString());
         // the same PACS under a cap: one association, one instance a second, one instance per C-MOVE
         props.put("echostream.pacs.nodes.hospital-capped.ae-title", OrthancPacs.AE);
         props.put("echostream.pacs.nodes.hospital-capped.host", "127.0.0.1");
@@ -98,6 +118,7 @@ class BackfillIT {
         props.put("echostream.pacs.nodes.hospital-capped.instances-per-second", "1");
         service = PackagedIngest.serve(bootstrap, dir, props);
         orthanc.registerModality("echostream", "ECHOSTREAM", service.scpPort);
+        tlsOrthanc.registerModality("echostream", "ECHOSTREAM", service.scpPort); // Orthanc answers C-FIND and C-GET only to AEs it knows
     }
 
     @AfterAll
@@ -107,6 +128,9 @@ class BackfillIT {
         }
         if (orthanc != null) {
             orthanc.close();
+        }
+        if (tlsOrthanc != null) {
+            tlsOrthanc.close();
         }
     }
 
@@ -172,6 +196,17 @@ class BackfillIT {
     }
 
     @Test
+    @Order(3)
+    void c_find_and_c_get_over_dicom_tls_pull_a_study_from_a_pacs_that_requires_our_certificate() throws Exception {
+        String study = study(tlsOrthanc, "PAT-T", "20200303", 2, false);
+        JobStatus last = runJob(Map.of(BackfillParameters.NODE, "hospital-tls", BackfillParameters.PATIENT_IDS, "PAT-T"));
+
+        assertThat(last.getState()).as(last.getMessage() + "\n" + tlsOrthanc.log()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(last.getIngested()).isEqualTo(2);
+        assertThat(recordsOf(study)).hasSize(2).allSatisfy(r -> assertThat(r.getSourceKind()).isEqualTo("BACKFILL"));
+    }
+
+    @Test
     @Order(4)
     void a_job_naming_an_unknown_node_fails_and_names_the_configured_ones() throws Exception {
         JobStatus last = runJob(Map.of(BackfillParameters.NODE, "elsewhere", BackfillParameters.PATIENT_IDS, "PAT-A"));
@@ -197,6 +232,7 @@ class BackfillIT {
             assertThat(letters.get(0).value().getReasonDetail()).contains(sop).contains("hospital");
         } finally {
             orthanc.registerModality("echostream", "ECHOSTREAM", service.scpPort);
+        tlsOrthanc.registerModality("echostream", "ECHOSTREAM", service.scpPort); // Orthanc answers C-FIND and C-GET only to AEs it knows
         }
     }
 
@@ -236,6 +272,7 @@ class BackfillIT {
 
         service = PackagedIngest.serve(bootstrap, dir, props);
         orthanc.registerModality("echostream", "ECHOSTREAM", service.scpPort);
+        tlsOrthanc.registerModality("echostream", "ECHOSTREAM", service.scpPort); // Orthanc answers C-FIND and C-GET only to AEs it knows
         JobStatus last = await(jobId, s -> s.getState() != JobState.RUNNING && s.getState() != JobState.QUEUED, Duration.ofSeconds(150));
 
         assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
@@ -267,6 +304,10 @@ class BackfillIT {
 
     /** @param rle RLE Lossless instead of Explicit VR Little Endian */
     private static String study(String patientId, String date, int instances, boolean rle) throws Exception {
+        return study(orthanc, patientId, date, instances, rle);
+    }
+
+    private static String study(OrthancPacs pacs, String patientId, String date, int instances, boolean rle) throws Exception {
         String studyUid = "2.25." + new java.math.BigInteger(UUID.randomUUID().toString().replace("-", ""), 16);
         String seriesUid = studyUid + ".1";
         List<String> sops = new ArrayList<>();
@@ -276,7 +317,7 @@ class BackfillIT {
             Files.write(file, new SyntheticEcho(100, 120, 40, 40, 0.8).toPart10(sop, true, rle, 66));
             assertThat(Peers.run(List.of("dcmodify", "-nb", "-i", "(0020,000D)=" + studyUid, "-i", "(0020,000E)=" + seriesUid,
                     "-i", "(0010,0020)=" + patientId, "-i", "(0008,0020)=" + date, "-i", "(0008,0060)=US", file.toString()))).isZero();
-            orthanc.upload(file);
+            pacs.upload(file);
             sops.add(sop);
         }
         STUDIES.put(studyUid, sops);

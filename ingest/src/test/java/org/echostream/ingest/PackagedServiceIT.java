@@ -31,6 +31,7 @@ import org.echostream.contracts.JobStatus;
 import org.echostream.contracts.StudyRecord;
 import org.echostream.contracts.Verdict;
 import org.echostream.contracts.kafka.Topics;
+import org.echostream.dicom.net.testing.TestPki;
 import org.echostream.ingest.testing.Dcmtk;
 import org.echostream.ingest.testing.PackagedIngest;
 import org.echostream.ingest.testing.Peers;
@@ -59,6 +60,8 @@ class PackagedServiceIT {
     @TempDir
     static Path dir;
     private static PackagedIngest service;
+    private static TestPki pki;
+    private static int tlsPort;
     private static String bootstrap;
 
     @BeforeAll
@@ -67,7 +70,26 @@ class PackagedServiceIT {
         Map<String, String> props = new java.util.HashMap<>(TEST_MODEL);
         props.put("echostream.jobs.allowed-roots", dir.toString());
         props.put("echostream.jobs.group-id", "ingest-jobs-" + UUID.randomUUID());
+        // the DICOM TLS port as the manifests turn it on, with certificates from a throw-away openssl CA
+        pki = TestPki.create(java.nio.file.Files.createDirectories(dir.resolve("pki")));
+        TestPki.Identity server = pki.issue("ECHOSTREAM");
+        tlsPort = Peers.freePort();
+        props.put("echostream.scp.tls.enabled", "true");
+        props.put("echostream.scp.tls.port", String.valueOf(tlsPort));
+        props.put("echostream.scp.tls.certificate-file", server.certificate().toString());
+        props.put("echostream.scp.tls.key-file", server.key().toString());
         service = PackagedIngest.serve(bootstrap, dir, props);
+    }
+
+    @Test
+    void the_dicom_tls_port_beside_the_plain_one_answers_echoscu_over_tls_and_refuses_plain_dicom() {
+        Dcmtk.Result tls = Dcmtk.run(List.of("echoscu", "-aec", "ECHOSTREAM", "+tla", "+cf", pki.caCertificate().toString(), "127.0.0.1",
+                String.valueOf(tlsPort)));
+        assertThat(tls.exitCode()).as(tls.output()).isZero();
+        Dcmtk.Result plain = Dcmtk.run(List.of("echoscu", "-aec", "ECHOSTREAM", "127.0.0.1", String.valueOf(tlsPort)));
+        assertThat(plain.exitCode()).as("plain DICOM on the TLS port: " + plain.output()).isNotZero();
+        Dcmtk.Result plainPort = Dcmtk.run(List.of("echoscu", "-aec", "ECHOSTREAM", "127.0.0.1", String.valueOf(service.scpPort)));
+        assertThat(plainPort.exitCode()).as(plainPort.output()).isZero();
     }
 
     @AfterAll

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.echostream.findings.dicom.EncodedDocument;
+import org.echostream.dicom.net.MultipartRelated;
 
 /**
  * STOW-RS (PS3.18 10.5): one multipart/related POST of every document of a study to {@code <base URL>/studies},
@@ -145,14 +146,7 @@ public final class StowRsTransport implements Transport {
     }
 
     private static byte[] multipart(String boundary, List<EncodedDocument> documents) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (EncodedDocument d : documents) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            body.writeBytes(d.part10());
-            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return body.toByteArray();
+        return MultipartRelated.write(boundary, "application/dicom", documents.stream().map(EncodedDocument::part10).toList());
     }
 
     /** The "Value" array of a DICOM JSON attribute, or nothing. */

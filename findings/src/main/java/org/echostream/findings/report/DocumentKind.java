@@ -1,18 +1,20 @@
 package org.echostream.findings.report;
 
+import org.echostream.dicom.net.Uid;
+
 /** The two IODs this service writes. */
 public enum DocumentKind {
     /** Comprehensive SR Storage: the measurement report (TID 1500 patterns). */
-    COMPREHENSIVE_SR("1.2.840.10008.5.1.4.1.1.88.33", "SR", "1500"),
+    COMPREHENSIVE_SR(Uid.COMPREHENSIVE_SR_STORAGE, "SR", "1500"),
     /** Key Object Selection Document Storage: the flagged instances and frames (TID 2010). */
-    KEY_OBJECT_SELECTION("1.2.840.10008.5.1.4.1.1.88.59", "KO", "2010");
+    KEY_OBJECT_SELECTION(Uid.KEY_OBJECT_SELECTION_DOCUMENT_STORAGE, "KO", "2010");
 
     private final String sopClassUid;
     private final String modality;
     private final String templateId;
 
-    DocumentKind(String sopClassUid, String modality, String templateId) {
-        this.sopClassUid = sopClassUid;
+    DocumentKind(Uid sopClass, String modality, String templateId) {
+        this.sopClassUid = sopClass.value();
         this.modality = modality;
         this.templateId = templateId;
     }

@@ -1,6 +1,7 @@
 package org.echostream.findings.study;
 
 import java.util.regex.Pattern;
+import org.echostream.dicom.net.Uid;
 
 /**
  * What a value must look like to be written into a DICOM object. Records come from other services, so a
@@ -9,17 +10,15 @@ import java.util.regex.Pattern;
  */
 public final class DicomText {
 
-    /** PS3.5 9.1: components of digits without leading zeros, dots between, at most 64 characters. */
-    private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
     private static final Pattern DATE = Pattern.compile("[0-9]{8}");
     private static final Pattern TIME = Pattern.compile("[0-9]{2}([0-9]{2}([0-9]{2}(\\.[0-9]{1,6})?)?)?");
-    private static final int UID_MAX = 64;
 
     private DicomText() {
     }
 
+    /** PS3.5 9.1, the one rule every service applies (dicom-net's {@link Uid#isValid}). */
     public static boolean isUid(String value) {
-        return value != null && value.length() <= UID_MAX && UID.matcher(value).matches();
+        return Uid.isValid(value);
     }
 
     public static boolean isDate(String value) {

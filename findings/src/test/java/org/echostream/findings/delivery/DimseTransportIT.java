@@ -2,11 +2,14 @@ package org.echostream.findings.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.echostream.dicom.net.DicomTls;
+import org.echostream.dicom.net.testing.TestPki;
 import org.echostream.findings.dicom.DocumentEncoder;
 import org.echostream.findings.dicom.EncodedDocument;
 import org.echostream.findings.report.DocumentSettings;
@@ -77,5 +80,43 @@ class DimseTransportIT {
         SendOutcome outcome = scu(Orthanc.freePort(), Orthanc.AE_TITLE).send(study, documents(study));
 
         assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Transient.class, t -> assertThat(t.reasonCode()).isEqualTo("CONNECTION_FAILED"));
+    }
+
+    @Test
+    void stores_over_dicom_tls_to_an_orthanc_that_speaks_only_tls_and_requires_our_certificate() throws Exception {
+        String study = "2.25." + Math.abs(System.nanoTime()) + "8";
+        List<EncodedDocument> docs = documents(study);
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        TestPki.Identity orthancId = pki.issue(Orthanc.AE_TITLE);
+        TestPki.Identity ours = pki.issue("ECHOSTREAM");
+        String tls = """
+                "DicomTlsEnabled": true,
+                "DicomTlsCertificate": "%s",
+                "DicomTlsPrivateKey": "%s",
+                "DicomTlsTrustedCertificates": "%s",
+                "DicomTlsRemoteCertificateRequired": true,
+                """.formatted(orthancId.certificate(), orthancId.key(), pki.caCertificate());
+        try (Orthanc orthanc = Orthanc.start(dir.resolve("orthanc"), tls)) {
+            DicomTls client = DicomTls.of(DicomTls.Settings.client(pki.caCertificate(), ours.certificate(), ours.key()));
+            SendOutcome outcome = scu(orthanc.dicomPort(), Orthanc.AE_TITLE, client).send(study, docs);
+            assertThat(outcome).as(String.valueOf(outcome)).isInstanceOf(SendOutcome.Stored.class);
+            assertThat(orthanc.sopInstanceUids(study)).containsExactlyInAnyOrder(docs.get(0).sopInstanceUid(), docs.get(1).sopInstanceUid());
+
+            SendOutcome plain = scu(orthanc.dicomPort(), Orthanc.AE_TITLE).send(study, docs);
+            assertThat(plain).as("plain DICOM to a TLS port").isInstanceOf(SendOutcome.Transient.class);
+
+            TestPki stranger = TestPki.create(Files.createDirectories(dir.resolve("stranger")));
+            DicomTls distrusting = DicomTls.of(DicomTls.Settings.client(stranger.caCertificate(), ours.certificate(), ours.key()));
+            SendOutcome untrusted = scu(orthanc.dicomPort(), Orthanc.AE_TITLE, distrusting).send(study, docs);
+            assertThat(untrusted).isInstanceOfSatisfying(SendOutcome.Refused.class, r -> {
+                assertThat(r.reasonCode()).isEqualTo("TLS_HANDSHAKE_FAILED");
+                assertThat(r.detail()).contains("check the trusted CA");
+            });
+        }
+    }
+
+    private static DimseTransport scu(int port, String calledAe, DicomTls tls) {
+        return new DimseTransport(new DimseTransport.Settings("127.0.0.1", port, calledAe, "ECHOSTREAM", Duration.ofSeconds(5),
+                Duration.ofSeconds(30), 16384, tls.sockets()));
     }
 }

@@ -3,38 +3,27 @@ package org.echostream.findings.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.echostream.dicom.net.testing.OrthancProcess;
 
 /**
- * The hospital PACS for the tests: a real Orthanc (Debian package) as a child process with its DICOM server
- * (C-STORE SCP) and the DICOMweb plugin (STOW-RS) on free ports. HTTP answers loopback only.
+ * The hospital PACS for the tests: dicom-net's {@link OrthancProcess} (a real Orthanc) with its DICOM server
+ * (C-STORE SCP) and the DICOMweb plugin (STOW-RS) on free ports, and the REST calls these tests need.
  */
 public final class Orthanc implements AutoCloseable {
 
-    public static final String AE_TITLE = "ORTHANC";
+    public static final String AE_TITLE = OrthancProcess.AE_TITLE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Process process;
-    private final Path dir;
+    private final OrthancProcess process;
     private final int httpPort;
-    private final int dicomPort;
-
-    private Orthanc(Process process, Path dir, int httpPort, int dicomPort) {
-        this.process = process;
-        this.dir = dir;
-        this.httpPort = httpPort;
-        this.dicomPort = dicomPort;
-    }
 
     public static Orthanc start(Path dir) throws IOException, InterruptedException {
         return start(dir, "");
@@ -42,47 +31,26 @@ public final class Orthanc implements AutoCloseable {
 
     /** @param moreConfig further top-level JSON members, each followed by a comma (e.g. {@code "DicomCheckCalledAet": true,}) */
     public static Orthanc start(Path dir, String moreConfig) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        int httpPort = freePort();
-        int dicomPort = freePort();
-        Path config = dir.resolve("orthanc.json");
-        Files.writeString(config, """
-                {
-                  "Name": "echostream-findings-test",
-                  "StorageDirectory": "%s",
-                  "IndexDirectory": "%s",
-                  "HttpPort": %d,
-                  "RemoteAccessAllowed": false,
-                  "AuthenticationEnabled": false,
-                  "DicomServerEnabled": true,
-                  "DicomAet": "%s",
-                  "DicomPort": %d,
-                  "DicomAlwaysAllowStore": true,
-                  %s
-                  "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
-                  "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
-                }
-                """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, AE_TITLE, dicomPort, moreConfig));
-        Process p = new ProcessBuilder("Orthanc", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("orthanc.log").toFile()).start();
-        Orthanc orthanc = new Orthanc(p, dir, httpPort, dicomPort);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                orthanc.get("/system");
-                return orthanc;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || !p.isAlive()) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException("Orthanc did not start: " + Files.readString(dir.resolve("orthanc.log")));
-                }
-                Thread.sleep(300);
-            }
-        }
+        String members = """
+                "AuthenticationEnabled": false,
+                "DicomAlwaysAllowStore": true,
+                "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
+                "DicomWeb": { "Enable": true, "Root": "/dicom-web/" },
+                """ + moreConfig;
+        OrthancProcess p = OrthancProcess.start(dir, "echostream-findings-test", true, members, port -> {
+            new Orthanc(null, port).get("/system"); // throws until the REST API answers
+            return true;
+        });
+        return new Orthanc(p, p.httpPort);
+    }
+
+    private Orthanc(OrthancProcess process, int httpPort) {
+        this.process = process;
+        this.httpPort = httpPort;
     }
 
     public int dicomPort() {
-        return dicomPort;
+        return process.dicomPort;
     }
 
     /** The DICOMweb service root (STOW-RS posts to {@code <root>/studies}). */
@@ -147,20 +115,15 @@ public final class Orthanc implements AutoCloseable {
     }
 
     public Path log() {
-        return dir.resolve("orthanc.log");
+        return process.log();
     }
 
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return OrthancProcess.freePort();
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        process.close();
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.echostream.ingest.pipeline.IngestResult;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.Provenance;
+import org.echostream.dicom.net.MultipartRelated;
 
 /**
  * Query/retrieve over DICOMweb (PS3.18): QIDO-RS searches for studies, series and instances (DICOM JSON), WADO-RS

@@ -8,15 +8,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import javax.net.SocketFactory;
 import org.echostream.ingest.pipeline.IngestResult;
 import org.echostream.ingest.pipeline.Provenance;
 import org.echostream.ingest.pipeline.SpoolFullException;
-import org.echostream.ingest.scp.DimseDataset;
+import org.echostream.dicom.net.CommandSet;
+import org.echostream.dicom.net.DimseDataset;
+import org.echostream.ingest.scp.IngestContexts;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.Part10Header;
-import org.echostream.ingest.scp.ScuAssociation;
-import org.echostream.ingest.scp.StoreStatus;
+import org.echostream.dicom.net.Part10Header;
+import org.echostream.dicom.net.ScuAssociation;
+import org.echostream.dicom.net.StoreStatus;
+import org.echostream.dicom.net.TransferSyntaxUid;
+import org.echostream.dicom.net.Uid;
 
 /**
  * Query/retrieve over DIMSE on one association (Study Root): C-FIND at study, series and image level, then C-MOVE
@@ -25,27 +29,34 @@ import org.echostream.ingest.scp.StoreStatus;
  */
 public final class DimseConnection implements PacsConnection {
 
-    static final String STUDY_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.2.1";
-    static final String STUDY_ROOT_MOVE = "1.2.840.10008.5.1.4.1.2.2.2";
-    static final String STUDY_ROOT_GET = "1.2.840.10008.5.1.4.1.2.2.3";
-    private static final List<String> IMPLICIT_LITTLE_ENDIAN = List.of("1.2.840.10008.1.2");
+    static final String STUDY_ROOT_FIND = Uid.STUDY_ROOT_QUERY_RETRIEVE_FIND.value();
+    static final String STUDY_ROOT_MOVE = Uid.STUDY_ROOT_QUERY_RETRIEVE_MOVE.value();
+    static final String STUDY_ROOT_GET = Uid.STUDY_ROOT_QUERY_RETRIEVE_GET.value();
+    private static final List<String> IMPLICIT_LITTLE_ENDIAN = List.of(TransferSyntaxUid.IMPLICIT_VR_LITTLE_ENDIAN.value());
     /** A query matching more than this is refused rather than held in memory: narrow the date range. */
     static final int MAX_MATCHES = 100_000;
     private static final int MAX_PDU = 262_144;
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
-    private static final int C_STORE_RQ = 0x0001;
+    private static final int C_STORE_RQ = CommandSet.C_STORE_RQ;
 
     private final PacsNode node;
     private final String ourAeTitle;
     private final MoveRegistry moves;
     private final InstanceReceiver receiver;
     private final Duration connectTimeout;
+    private final SocketFactory sockets;
     private ScuAssociation association;
 
     /**
      * @param ourAeTitle our calling AE title, and the C-MOVE destination (our SCP)
      */
     public DimseConnection(PacsNode node, String ourAeTitle, MoveRegistry moves, InstanceReceiver receiver, Duration connectTimeout) {
+        this(node, ourAeTitle, moves, receiver, connectTimeout, SocketFactory.getDefault());
+    }
+
+    /** @param sockets plain TCP, or the node's DICOM TLS sockets */
+    public DimseConnection(PacsNode node, String ourAeTitle, MoveRegistry moves, InstanceReceiver receiver, Duration connectTimeout,
+                           SocketFactory sockets) {
+        this.sockets = sockets;
         this.node = node;
         this.ourAeTitle = ourAeTitle;
         this.moves = moves;
@@ -61,13 +72,13 @@ public final class DimseConnection implements PacsConnection {
         proposals.add(new ScuAssociation.Proposal(STUDY_ROOT_FIND, IMPLICIT_LITTLE_ENDIAN, false));
         if (node.retrieve() == PacsNode.RetrieveMethod.C_GET) {
             proposals.add(new ScuAssociation.Proposal(STUDY_ROOT_GET, IMPLICIT_LITTLE_ENDIAN, false));
-            proposals.addAll(ScuAssociation.storageProposals());
+            proposals.addAll(IngestContexts.storageProposals());
         } else {
             proposals.add(new ScuAssociation.Proposal(STUDY_ROOT_MOVE, IMPLICIT_LITTLE_ENDIAN, false));
         }
         try {
             association = ScuAssociation.open(new ScuAssociation.Peer(node.host(), node.port(), node.aeTitle(), ourAeTitle), proposals,
-                    connectTimeout, node.timeout(), MAX_PDU);
+                    connectTimeout, node.timeout(), MAX_PDU, sockets);
             return association;
         } catch (ScuAssociation.RejectedException e) {
             throw new PacsException(e.permanent() ? PacsException.NOT_AUTHORISED : PacsException.PACS_UNREACHABLE, e.getMessage(), !e.permanent(), e);
@@ -347,7 +358,7 @@ public final class DimseConnection implements PacsConnection {
     }
 
     static boolean validUid(String uid) {
-        return uid != null && uid.length() <= 64 && UID.matcher(uid).matches();
+        return Uid.isValid(uid);
     }
 
     private static Integer integer(String value) {

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.echostream.ingest.pipeline.IngestResult;
 import org.echostream.ingest.pipeline.Provenance;
-import org.echostream.ingest.scp.StoreRequest;
+import org.echostream.dicom.net.StoreRequest;
 import org.echostream.ingest.scp.StoreRouting;
 
 /**

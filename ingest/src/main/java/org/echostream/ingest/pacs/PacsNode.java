@@ -2,6 +2,7 @@ package org.echostream.ingest.pacs;
 
 import java.net.URI;
 import java.time.Duration;
+import org.echostream.dicom.net.DicomTls;
 
 /**
  * A remote PACS this service may query and retrieve from, as configured ({@code echostream.pacs.nodes.<name>}).
@@ -16,9 +17,16 @@ import java.time.Duration;
  * @param maxAssociations    most associations (or HTTP requests) open to the PACS at once
  * @param instancesPerSecond most instances requested per second; 0: no limit
  * @param timeout            longest silence of the PACS on an open association or request
+ * @param tls                DICOM TLS for the DIMSE associations (PS3.15 B.1), or null for plain TCP
  */
 public record PacsNode(String name, String aeTitle, String host, int port, URI dicomWebBase, Credentials credentials, RetrieveMethod retrieve,
-                       int maxAssociations, double instancesPerSecond, Duration timeout) {
+                       int maxAssociations, double instancesPerSecond, Duration timeout, DicomTls.Settings tls) {
+
+    /** A node reached over plain TCP. */
+    public PacsNode(String name, String aeTitle, String host, int port, URI dicomWebBase, Credentials credentials, RetrieveMethod retrieve,
+                    int maxAssociations, double instancesPerSecond, Duration timeout) {
+        this(name, aeTitle, host, port, dicomWebBase, credentials, retrieve, maxAssociations, instancesPerSecond, timeout, null);
+    }
 
     /** How a backfill gets the instances it found. */
     public enum RetrieveMethod {

@@ -3,7 +3,7 @@ package org.echostream.ingest.pipeline;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
-import java.util.regex.Pattern;
+import org.echostream.dicom.net.Uid;
 import org.echostream.contracts.Clip;
 import org.echostream.contracts.DeadLetter;
 import org.echostream.contracts.InstanceRecord;
@@ -24,9 +24,6 @@ import org.echostream.ingest.prep.PreparedLoop;
  * Used alike by the C-STORE SCP, folder import and {@code inspect}. Never throws on input.
  */
 public final class InstanceProcessor {
-
-    /** A UID as Kafka key and record field: what DICOM allows plus the letters some vendors slip in, never free text. */
-    private static final Pattern UID = Pattern.compile("[0-9A-Za-z.\\-_]{1,128}");
 
     private final DicomDecoder decoder;
     private final ClipShape shape;
@@ -118,7 +115,7 @@ public final class InstanceProcessor {
             if (uid[1] == null) {
                 return new InstanceVerdict.Rejected(RejectReason.MISSING_UIDS, uid[0] + " is missing: the instance cannot be identified");
             }
-            if (!UID.matcher(uid[1]).matches()) {
+            if (!Uid.isValid(uid[1])) { // PS3.5 9.1, the rule findings applies to the same UIDs
                 return new InstanceVerdict.Rejected(RejectReason.INVALID_UID,
                         uid[0] + " of " + uid[1].length() + " characters is not a UID (digits and dots, at most 64)");
             }
@@ -141,6 +138,6 @@ public final class InstanceProcessor {
     }
 
     private static String safeUid(String uid) {
-        return uid != null && UID.matcher(uid).matches() ? uid : null;
+        return Uid.isValid(uid) ? uid : null; // a UID becomes a Kafka key and a record field: never free text
     }
 }

@@ -1,6 +1,7 @@
 package org.echostream.ingest.scp;
 
 import java.util.function.Consumer;
+import org.echostream.dicom.net.StoreRequest;
 import org.echostream.ingest.pipeline.IngestResult;
 import org.echostream.ingest.pipeline.Provenance;
 

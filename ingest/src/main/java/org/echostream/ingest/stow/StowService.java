@@ -10,13 +10,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.echostream.contracts.Verdict;
 import org.echostream.ingest.pacs.InstanceReceiver;
-import org.echostream.ingest.pacs.MultipartRelated;
+import org.echostream.dicom.net.MultipartRelated;
 import org.echostream.ingest.pipeline.IngestResult;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.ProcessedInstance;
 import org.echostream.ingest.pipeline.Provenance;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.StoreStatus;
+import org.echostream.dicom.net.StoreStatus;
 
 /**
  * STOW-RS (PS3.18 10.5): a {@code multipart/related; type="application/dicom"} body of Part 10 instances, each

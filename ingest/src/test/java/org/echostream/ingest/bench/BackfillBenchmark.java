@@ -24,10 +24,11 @@ import org.echostream.ingest.pipeline.InstanceLedger;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.Spool;
 import org.echostream.ingest.pipeline.Throttle;
-import org.echostream.ingest.scp.DicomScp;
+import org.echostream.dicom.net.DicomScp;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.ScpListener;
-import org.echostream.ingest.scp.ScpSettings;
+import org.echostream.ingest.scp.IngestContexts;
+import org.echostream.dicom.net.ScpListener;
+import org.echostream.dicom.net.ScpSettings;
 import org.echostream.ingest.testing.Dcmtk;
 import org.echostream.ingest.testing.OrthancPacs;
 import org.echostream.ingest.testing.Peers;
@@ -82,7 +83,8 @@ final class BackfillBenchmark {
                         }, 2, completeness);
                 MoveRegistry moves = new MoveRegistry();
                 DicomScp scp = new DicomScp(new ScpSettings("ECHOSTREAM", "127.0.0.1", 0, Set.of(), 4, 262144, Duration.ofSeconds(60),
-                        TestFiles.LIMITS.maxFileBytes(), TestFiles.SCP_LIMITS), new IngestingStoreHandler(ingestor, CLOCK, TestFiles.LIMITS.maxFileBytes(), moves),
+                        TestFiles.LIMITS.maxFileBytes(), TestFiles.SCP_LIMITS, IngestContexts.STORAGE_CLASSES,
+                        IngestContexts.TRANSFER_SYNTAXES), new IngestingStoreHandler(ingestor, CLOCK, TestFiles.LIMITS.maxFileBytes(), moves),
                         ScpListener.NONE).start();
                 try {
                     orthanc.registerModality("echostream", "ECHOSTREAM", scp.port());

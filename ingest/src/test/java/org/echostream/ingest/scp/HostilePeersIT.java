@@ -25,6 +25,12 @@ import org.echostream.ingest.testing.TestScu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.echostream.dicom.net.DicomScp;
+import org.echostream.dicom.net.ScpLimits;
+import org.echostream.dicom.net.ScpListener;
+import org.echostream.dicom.net.ScpSettings;
+import org.echostream.dicom.net.StoreHandler;
+import org.echostream.dicom.net.StoreStatus;
 
 /**
  * Peers that connect and say nothing, trickle their A-ASSOCIATE-RQ a byte at a time, associate and then
@@ -34,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HostilePeersIT {
 
     private static final String AE = "ECHOSTREAM";
-    private static final String US_MULTIFRAME = "1.2.840.10008.5.1.4.1.1.3.1";
-    private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
+    private static final String US_MULTIFRAME = org.echostream.dicom.net.Uid.ULTRASOUND_MULTIFRAME_IMAGE_STORAGE.value();
+    private static final String EXPLICIT_LE = org.echostream.dicom.net.TransferSyntaxUid.EXPLICIT_VR_LITTLE_ENDIAN.value();
 
     @TempDir
     Path dir;
@@ -77,7 +83,8 @@ class HostilePeersIT {
                 rejected.add(reason);
             }
         };
-        scp = new DicomScp(new ScpSettings(AE, "127.0.0.1", 0, Set.of(), 8, 262144, Duration.ofSeconds(60), 512L << 20, limits),
+        scp = new DicomScp(new ScpSettings(AE, "127.0.0.1", 0, Set.of(), 8, 262144, Duration.ofSeconds(60), 512L << 20, limits,
+                IngestContexts.STORAGE_CLASSES, IngestContexts.TRANSFER_SYNTAXES),
                 handler, listener).start();
         return scp;
     }

@@ -27,6 +27,7 @@ import org.echostream.kafka.local.LocalKafkaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.echostream.dicom.net.testing.OrthancProcess;
 
 /**
  * A real Orthanc (Debian package, a plain process on loopback ports) holds a study and forwards it to the
@@ -82,7 +83,7 @@ class OrthancForwardIT {
 
     /** Orthanc as a child process: HTTP and the modality to forward to on loopback, its own DICOM server off. */
     static final class Orthanc implements AutoCloseable {
-        private final Process process;
+        private final OrthancProcess process;
         private final int httpPort;
         // A client per request: Orthanc closes idle keep-alive connections, and the JDK client does not retry a
         // POST sent on a pooled connection the server has just closed ("header parser received no bytes").
@@ -90,46 +91,23 @@ class OrthancForwardIT {
             return HttpClient.newHttpClient();
         }
 
-        private Orthanc(Process process, int httpPort) {
+        private Orthanc(OrthancProcess process, int httpPort) {
             this.process = process;
             this.httpPort = httpPort;
         }
 
         static Orthanc start(Path dir, int scpPort) throws Exception {
-            Files.createDirectories(dir);
-            int httpPort = Peers.freePort();
-            Path config = dir.resolve("orthanc.json");
-            Files.writeString(config, """
-                    {
-                      "Name": "echostream-test",
-                      "StorageDirectory": "%s",
-                      "IndexDirectory": "%s",
-                      "HttpPort": %d,
-                      "RemoteAccessAllowed": false,
-                      "AuthenticationEnabled": false,
-                      "DicomServerEnabled": false,
-                      "DicomAet": "ORTHANC",
-                      "DicomScuTimeout": 30,
-                      "Plugins": [],
-                      "DicomModalities": { "echostream": ["ECHOSTREAM", "127.0.0.1", %d] }
-                    }
-                    """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, scpPort));
-            Process p = new ProcessBuilder("Orthanc", config.toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("orthanc.log").toFile()).start();
-            Orthanc orthanc = new Orthanc(p, httpPort);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                try {
-                    orthanc.get("/system");
-                    return orthanc;
-                } catch (IOException e) {
-                    if (System.nanoTime() > deadline || !p.isAlive()) {
-                        p.destroyForcibly();
-                        throw new IllegalStateException("Orthanc did not start: " + Files.readString(dir.resolve("orthanc.log")));
-                    }
-                    Thread.sleep(300);
-                }
-            }
+            String members = """
+                    "AuthenticationEnabled": false,
+                    "DicomScuTimeout": 30,
+                    "Plugins": [],
+                    "DicomModalities": { "echostream": ["ECHOSTREAM", "127.0.0.1", %d] },
+                    """.formatted(scpPort);
+            OrthancProcess p = OrthancProcess.start(dir, "echostream-test", false, members, port -> {
+                new Orthanc(null, port).get("/system"); // throws until the REST API answers
+                return true;
+            });
+            return new Orthanc(p, p.httpPort);
         }
 
         void upload(Path file) throws Exception {
@@ -162,10 +140,7 @@ class OrthancForwardIT {
 
         @Override
         public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            process.close();
         }
     }
 }

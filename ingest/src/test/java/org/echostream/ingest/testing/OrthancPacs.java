@@ -10,74 +10,48 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
+import org.echostream.dicom.net.testing.OrthancProcess;
 
 /**
- * A real Orthanc (Debian package) playing a hospital PACS, as a child process on loopback: a DICOM server
+ * A real Orthanc (dicom-net's {@link OrthancProcess}) playing a hospital PACS on loopback: a DICOM server
  * answering C-FIND and C-MOVE, the DICOMweb plugin (QIDO-RS, WADO-RS) behind HTTP Basic authentication.
  */
 public final class OrthancPacs implements AutoCloseable {
 
-    public static final String AE = "ORTHANC";
+    public static final String AE = OrthancProcess.AE_TITLE;
     public static final String USER = "pacsuser";
     public static final String PASSWORD = "s3cret-for-tests";
     private static final String PLUGIN = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
 
-    private final Process process;
+    private final OrthancProcess process;
     public final int httpPort;
     public final int dicomPort;
-    private final Path dir;
     // HTTP/1.1 only: Orthanc's embedded server does not take the h2c upgrade the JDK client offers by default
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private OrthancPacs(Process process, int httpPort, int dicomPort, Path dir) {
+    private OrthancPacs(OrthancProcess process, int httpPort, int dicomPort) {
         this.process = process;
         this.httpPort = httpPort;
         this.dicomPort = dicomPort;
-        this.dir = dir;
     }
 
     public static OrthancPacs start(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        int httpPort = Peers.freePort();
-        int dicomPort = Peers.freePort();
-        Path config = dir.resolve("orthanc.json");
-        Files.writeString(config, """
-                {
-                  "Name": "echostream-pacs-test",
-                  "StorageDirectory": "%s",
-                  "IndexDirectory": "%s",
-                  "HttpPort": %d,
-                  "RemoteAccessAllowed": false,
-                  "AuthenticationEnabled": true,
-                  "RegisteredUsers": { "%s": "%s" },
-                  "DicomServerEnabled": true,
-                  "DicomAet": "%s",
-                  "DicomPort": %d,
-                  "DicomCheckCalledAet": true,
-                  "DicomScuTimeout": 30,
-                  "Plugins": ["%s"],
-                  "DicomWeb": { "Enable": true, "Root": "/dicom-web/" }
-                }
-                """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, USER, PASSWORD, AE, dicomPort, PLUGIN));
-        Process p = new ProcessBuilder("Orthanc", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("orthanc.log").toFile()).start();
-        OrthancPacs orthanc = new OrthancPacs(p, httpPort, dicomPort, dir);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try {
-                if (orthanc.send("GET", "/system", HttpRequest.BodyPublishers.noBody()).statusCode() == 200) {
-                    return orthanc;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline || !p.isAlive()) {
-                p.destroyForcibly();
-                throw new IllegalStateException("Orthanc did not start: " + Files.readString(dir.resolve("orthanc.log")));
-            }
-            Thread.sleep(300);
-        }
+        return start(dir, "");
+    }
+
+    /** @param moreConfig further top-level JSON members, each followed by a comma (e.g. the DicomTls* options) */
+    public static OrthancPacs start(Path dir, String moreConfig) throws Exception {
+        String members = """
+                "AuthenticationEnabled": true,
+                "RegisteredUsers": { "%s": "%s" },
+                "DicomCheckCalledAet": true,
+                "DicomScuTimeout": 30,
+                "Plugins": ["%s"],
+                "DicomWeb": { "Enable": true, "Root": "/dicom-web/" },
+                """.formatted(USER, PASSWORD, PLUGIN) + moreConfig;
+        OrthancProcess p = OrthancProcess.start(dir, "echostream-pacs-test", true, members,
+                port -> new OrthancPacs(null, port, 0).send("GET", "/system", HttpRequest.BodyPublishers.noBody()).statusCode() == 200);
+        return new OrthancPacs(p, p.httpPort, p.dicomPort);
     }
 
     public String dicomWebUrl() {
@@ -119,7 +93,7 @@ public final class OrthancPacs implements AutoCloseable {
     }
 
     public String log() throws IOException {
-        return Files.readString(dir.resolve("orthanc.log"));
+        return Files.readString(process.log());
     }
 
     private HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
@@ -139,9 +113,6 @@ public final class OrthancPacs implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        process.close();
     }
 }

@@ -1,5 +1,7 @@
 package org.echostream.ingest.testing;
 
+import org.echostream.dicom.net.TransferSyntaxUid;
+import org.echostream.dicom.net.Uid;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,10 +15,10 @@ import java.util.List;
  */
 public final class Part10Writer {
 
-    public static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
-    public static final String IMPLICIT_LE = "1.2.840.10008.1.2";
-    public static final String RLE = "1.2.840.10008.1.2.5";
-    public static final String US_MULTIFRAME = "1.2.840.10008.5.1.4.1.1.3.1";
+    public static final String EXPLICIT_LE = TransferSyntaxUid.EXPLICIT_VR_LITTLE_ENDIAN.value();
+    public static final String IMPLICIT_LE = TransferSyntaxUid.IMPLICIT_VR_LITTLE_ENDIAN.value();
+    public static final String RLE = TransferSyntaxUid.RLE_LOSSLESS.value();
+    public static final String US_MULTIFRAME = Uid.ULTRASOUND_MULTIFRAME_IMAGE_STORAGE.value();
 
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final boolean explicit;

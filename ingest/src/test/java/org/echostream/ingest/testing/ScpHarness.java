@@ -11,10 +11,12 @@ import org.echostream.ingest.pipeline.InstanceLedger;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.ingest.pipeline.Spool;
 import org.echostream.ingest.prep.ClipShape;
-import org.echostream.ingest.scp.DicomScp;
+import org.echostream.dicom.net.DicomScp;
+import org.echostream.dicom.net.DicomTls;
 import org.echostream.ingest.scp.IngestingStoreHandler;
-import org.echostream.ingest.scp.ScpListener;
-import org.echostream.ingest.scp.ScpSettings;
+import org.echostream.ingest.scp.IngestContexts;
+import org.echostream.dicom.net.ScpListener;
+import org.echostream.dicom.net.ScpSettings;
 
 /**
  * The whole C-STORE path as the service wires it (SCP, spool, pipeline, transactional Kafka publisher), on a
@@ -25,6 +27,9 @@ public final class ScpHarness implements AutoCloseable {
     public static final String AE = "ECHOSTREAM";
 
     public final DicomScp scp;
+    private final ScpSettings settings;
+    private final IngestingStoreHandler handler;
+    private final java.util.List<DicomScp> tlsPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
     public final Spool spool;
     public final KafkaInstancePublisher publisher;
     public final Ingestor ingestor;
@@ -36,9 +41,17 @@ public final class ScpHarness implements AutoCloseable {
         publisher = new KafkaInstancePublisher(new KafkaSettings(bootstrap, publishTimeout), "test-ingest-" + java.util.UUID.randomUUID());
         ingestor = new Ingestor(Pipelines.processor(shape), spool, publisher, new InstanceLedger(), TestFiles.LIMITS.maxFileBytes(),
                 (result, provenance, nanos) -> { }, 2);
-        ScpSettings settings = new ScpSettings(AE, "127.0.0.1", 0, allowedCallers, 4, 262144, Duration.ofSeconds(30),
-                TestFiles.LIMITS.maxFileBytes(), TestFiles.SCP_LIMITS);
-        scp = new DicomScp(settings, new IngestingStoreHandler(ingestor, Clock.systemUTC(), TestFiles.LIMITS.maxFileBytes()), ScpListener.NONE).start();
+        settings = new ScpSettings(AE, "127.0.0.1", 0, allowedCallers, 4, 262144, Duration.ofSeconds(30),
+                TestFiles.LIMITS.maxFileBytes(), TestFiles.SCP_LIMITS, IngestContexts.STORAGE_CLASSES, IngestContexts.TRANSFER_SYNTAXES);
+        handler = new IngestingStoreHandler(ingestor, Clock.systemUTC(), TestFiles.LIMITS.maxFileBytes());
+        scp = new DicomScp(settings, handler, ScpListener.NONE).start();
+    }
+
+    /** A DICOM TLS port beside the plain one, into the same pipeline, as the service opens it; closed with the harness. */
+    public DicomScp startTls(DicomTls tls, ScpListener listener) throws java.io.IOException {
+        DicomScp port = new DicomScp(settings, tls, handler, listener).start();
+        tlsPorts.add(port);
+        return port;
     }
 
     public static ScpHarness start(String bootstrap, Path dir, ClipShape shape) throws Exception {
@@ -52,6 +65,7 @@ public final class ScpHarness implements AutoCloseable {
     @Override
     public void close() {
         scp.close();
+        tlsPorts.forEach(DicomScp::close);
         publisher.close();
     }
 }

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.echostream.contracts.model.ModelManifest;
 import org.echostream.ingest.dicom.DicomLimits;
 import org.echostream.ingest.prep.ClipShape;
-import org.echostream.ingest.scp.ScpLimits;
+import org.echostream.dicom.net.ScpLimits;
 
 /** Where the test inputs are, and the settings tests share. */
 public final class TestFiles {

@@ -6,18 +6,21 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.echostream.dicom.net.CommandSet;
+import org.echostream.dicom.net.Pdu;
+import org.echostream.dicom.net.Uid;
 import org.echostream.ingest.dicom.DicomScanner;
 
 /**
  * A deliberately small DICOM SCU for tests that dcmtk cannot do: send bytes exactly as given (mutated data
- * sets), stop in the middle of a data set, abort. Speaks just enough of PS3.8 to be a fair peer.
+ * sets), stop in the middle of a data set, abort. Speaks just enough of PS3.8 to be a fair peer; its PDUs, items
+ * and command sets are dicom-net's, only the misbehaviour is its own.
  */
 public final class TestScu implements AutoCloseable {
 
-    public static final String VERIFICATION = "1.2.840.10008.1.1";
+    public static final String VERIFICATION = Uid.VERIFICATION.value();
 
     /** One proposed presentation context. */
     public record Proposal(int id, String abstractSyntax, String transferSyntax) {
@@ -66,22 +69,22 @@ public final class TestScu implements AutoCloseable {
     public static byte[] associateRq(String called, String calling, List<Proposal> proposals, byte[] extraItems) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {0, 1, 0, 0});
-        body.writeBytes(ae(called));
-        body.writeBytes(ae(calling));
+        body.writeBytes(Pdu.aeTitle(called));
+        body.writeBytes(Pdu.aeTitle(calling));
         body.writeBytes(new byte[32]);
-        item(body, 0x10, "1.2.840.10008.3.1.1.1".getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x10, Uid.APPLICATION_CONTEXT.value().getBytes(StandardCharsets.US_ASCII));
         for (Proposal p : proposals) {
             ByteArrayOutputStream pc = new ByteArrayOutputStream();
             pc.writeBytes(new byte[] {(byte) p.id(), 0, 0, 0});
-            item(pc, 0x30, p.abstractSyntax().getBytes(StandardCharsets.US_ASCII));
-            item(pc, 0x40, p.transferSyntax().getBytes(StandardCharsets.US_ASCII));
-            item(body, 0x20, pc.toByteArray());
+            Pdu.item(pc, 0x30, p.abstractSyntax().getBytes(StandardCharsets.US_ASCII));
+            Pdu.item(pc, 0x40, p.transferSyntax().getBytes(StandardCharsets.US_ASCII));
+            Pdu.item(body, 0x20, pc.toByteArray());
         }
         body.writeBytes(extraItems);
         ByteArrayOutputStream user = new ByteArrayOutputStream();
-        item(user, 0x51, ByteBuffer.allocate(4).putInt(16384).array());
-        item(user, 0x52, "1.2.3.4.5".getBytes(StandardCharsets.US_ASCII));
-        item(body, 0x50, user.toByteArray());
+        Pdu.item(user, 0x51, ByteBuffer.allocate(4).putInt(16384).array());
+        Pdu.item(user, 0x52, "1.2.3.4.5".getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x50, user.toByteArray());
         byte[] b = body.toByteArray();
         return ByteBuffer.allocate(6 + b.length).put((byte) 1).put((byte) 0).putInt(b.length).put(b).array();
     }
@@ -106,7 +109,7 @@ public final class TestScu implements AutoCloseable {
     }
 
     public int echo(int contextId) throws IOException {
-        byte[] command = command(0x0030, VERIFICATION, null, true);
+        byte[] command = CommandSet.echoRequest(messageId++);
         pdv(contextId, 0x03, command, 0, command.length);
         return readStatus();
     }
@@ -131,7 +134,7 @@ public final class TestScu implements AutoCloseable {
     }
 
     private void sendCommand(int contextId, Instance instance) throws IOException {
-        byte[] command = command(0x0001, instance.sopClassUid(), instance.sopInstanceUid(), false);
+        byte[] command = CommandSet.storeRequest(instance.sopClassUid(), messageId++, instance.sopInstanceUid());
         pdv(contextId, 0x03, command, 0, command.length);
     }
 
@@ -152,35 +155,11 @@ public final class TestScu implements AutoCloseable {
         if (type != 4) {
             throw new IOException("expected P-DATA-TF with the response, got PDU type " + type);
         }
-        ByteBuffer b = ByteBuffer.wrap(body, 6, body.length - 6).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.remaining() >= 8) {
-            int group = b.getShort() & 0xFFFF;
-            int element = b.getShort() & 0xFFFF;
-            int length = b.getInt();
-            if (group == 0 && element == 0x0900) {
-                return b.getShort() & 0xFFFF;
-            }
-            b.position(b.position() + length);
+        Integer status = CommandSet.parse(java.util.Arrays.copyOfRange(body, 6, body.length)).us(CommandSet.STATUS);
+        if (status == null) {
+            throw new IOException("response without a status");
         }
-        throw new IOException("response without a status");
-    }
-
-    private byte[] command(int field, String sopClass, String sopInstance, boolean noDataSet) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        element(body, 0x0002, uid(sopClass));
-        element(body, 0x0100, us(field));
-        element(body, 0x0110, us(messageId++));
-        if (field == 0x0001) {
-            element(body, 0x0700, us(0));
-        }
-        element(body, 0x0800, us(noDataSet ? 0x0101 : 0x0000));
-        if (sopInstance != null) {
-            element(body, 0x1000, uid(sopInstance));
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        element(out, 0x0000, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(body.size()).array());
-        out.writeBytes(body.toByteArray());
-        return out.toByteArray();
+        return status;
     }
 
     private void pdv(int contextId, int header, byte[] data, int off, int length) throws IOException {
@@ -195,11 +174,7 @@ public final class TestScu implements AutoCloseable {
     }
 
     private void pdu(int type, byte[] body) throws IOException {
-        out.writeByte(type);
-        out.writeByte(0);
-        out.writeInt(body.length);
-        out.write(body);
-        out.flush();
+        Pdu.write(out, type, body);
     }
 
     private static int contextResult(byte[] ac) {
@@ -213,32 +188,5 @@ public final class TestScu implements AutoCloseable {
             pos += 4 + length;
         }
         return -1;
-    }
-
-    private static void element(ByteArrayOutputStream out, int element, byte[] value) {
-        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0).putShort((short) element)
-                .putInt(value.length).array());
-        out.writeBytes(value);
-    }
-
-    private static byte[] us(int v) {
-        return new byte[] {(byte) v, (byte) (v >> 8)};
-    }
-
-    private static byte[] uid(String uid) {
-        byte[] b = uid.getBytes(StandardCharsets.US_ASCII);
-        return b.length % 2 == 0 ? b : java.util.Arrays.copyOf(b, b.length + 1);
-    }
-
-    private static byte[] ae(String title) {
-        return String.format("%-16s", title).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static void item(ByteArrayOutputStream out, int type, byte[] value) {
-        out.write(type);
-        out.write(0);
-        out.write((value.length >> 8) & 0xFF);
-        out.write(value.length & 0xFF);
-        out.writeBytes(value);
     }
 }

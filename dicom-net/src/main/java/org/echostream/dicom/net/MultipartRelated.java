@@ -1,14 +1,16 @@
-package org.echostream.ingest.pacs;
+package org.echostream.dicom.net;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads a {@code multipart/related} body (RFC 2387: WADO-RS answers, STOW-RS requests) part by part as it streams
+ * Writes and reads {@code multipart/related} bodies (RFC 2387: STOW-RS requests, WADO-RS answers), the one codec of
+ * DICOMweb for every service. Reading goes part by part as the body streams
  * in: a part's bytes are handed on as they arrive, never held whole, so a part of hundreds of megabytes costs one
  * buffer. Headers are bounded; the number of parts is bounded; anything that is not well formed is a
  * {@link MalformedException} naming what was wrong.
@@ -33,6 +35,24 @@ public final class MultipartRelated {
     }
 
     private MultipartRelated() {
+    }
+
+    /**
+     * A whole body of {@code parts}, each with the one header {@code Content-Type: partType} (STOW-RS sends
+     * {@code application/dicom}); the caller names the boundary in the request's Content-Type.
+     */
+    public static byte[] write(String boundary, String partType, List<byte[]> parts) {
+        if (boundary.isEmpty() || boundary.length() > MAX_BOUNDARY) {
+            throw new IllegalArgumentException("a multipart boundary has 1 to " + MAX_BOUNDARY + " characters, got " + boundary.length());
+        }
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Type: " + partType + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            body.writeBytes(part);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return body.toByteArray();
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
 /** Told what the SCP does, for metrics and logs. Default methods do nothing. */
 public interface ScpListener {

@@ -1,4 +1,4 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
 /**
  * One C-STORE request as received: who sent it, on which association, and what it announces.

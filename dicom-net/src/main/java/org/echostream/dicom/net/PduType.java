@@ -1,4 +1,4 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
 /** The PDU type bytes of the DICOM upper layer (PS3.8 section 9.3), shared by both sides of an association. */
 final class PduType {

@@ -1,4 +1,4 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -11,35 +11,35 @@ import java.util.Map;
  * A DIMSE command set (PS3.7 6.3, 9.3): group 0000 elements, always Implicit VR Little Endian.
  * Parsing is bounded by the bytes given; values are kept raw and read by type on demand.
  */
-final class CommandSet {
+public final class CommandSet {
 
-    static final int AFFECTED_SOP_CLASS_UID = 0x0002;
-    static final int COMMAND_FIELD = 0x0100;
-    static final int MESSAGE_ID = 0x0110;
-    static final int MESSAGE_ID_RESPONDED_TO = 0x0120;
-    static final int PRIORITY = 0x0700;
-    static final int COMMAND_DATA_SET_TYPE = 0x0800;
-    static final int STATUS = 0x0900;
-    static final int ERROR_COMMENT = 0x0902;
-    static final int AFFECTED_SOP_INSTANCE_UID = 0x1000;
-    static final int MOVE_DESTINATION = 0x0600;
-    static final int REMAINING_SUBOPERATIONS = 0x1020;
-    static final int COMPLETED_SUBOPERATIONS = 0x1021;
-    static final int FAILED_SUBOPERATIONS = 0x1022;
-    static final int WARNING_SUBOPERATIONS = 0x1023;
-    static final int MOVE_ORIGINATOR_AE_TITLE = 0x1030;
-    static final int MOVE_ORIGINATOR_MESSAGE_ID = 0x1031;
+    public static final int AFFECTED_SOP_CLASS_UID = 0x0002;
+    public static final int COMMAND_FIELD = 0x0100;
+    public static final int MESSAGE_ID = 0x0110;
+    public static final int MESSAGE_ID_RESPONDED_TO = 0x0120;
+    public static final int PRIORITY = 0x0700;
+    public static final int COMMAND_DATA_SET_TYPE = 0x0800;
+    public static final int STATUS = 0x0900;
+    public static final int ERROR_COMMENT = 0x0902;
+    public static final int AFFECTED_SOP_INSTANCE_UID = 0x1000;
+    public static final int MOVE_DESTINATION = 0x0600;
+    public static final int REMAINING_SUBOPERATIONS = 0x1020;
+    public static final int COMPLETED_SUBOPERATIONS = 0x1021;
+    public static final int FAILED_SUBOPERATIONS = 0x1022;
+    public static final int WARNING_SUBOPERATIONS = 0x1023;
+    public static final int MOVE_ORIGINATOR_AE_TITLE = 0x1030;
+    public static final int MOVE_ORIGINATOR_MESSAGE_ID = 0x1031;
 
-    static final int C_STORE_RQ = 0x0001;
-    static final int C_ECHO_RQ = 0x0030;
-    static final int C_GET_RQ = 0x0010;
-    static final int C_FIND_RQ = 0x0020;
-    static final int C_MOVE_RQ = 0x0021;
-    static final int C_CANCEL_RQ = 0x0FFF;
-    static final int PRIORITY_MEDIUM = 0x0000;
-    static final int RESPONSE_BIT = 0x8000;
+    public static final int C_STORE_RQ = 0x0001;
+    public static final int C_ECHO_RQ = 0x0030;
+    public static final int C_GET_RQ = 0x0010;
+    public static final int C_FIND_RQ = 0x0020;
+    public static final int C_MOVE_RQ = 0x0021;
+    public static final int C_CANCEL_RQ = 0x0FFF;
+    public static final int PRIORITY_MEDIUM = 0x0000;
+    public static final int RESPONSE_BIT = 0x8000;
     /** Command Data Set Type value meaning "no data set follows". */
-    static final int NO_DATA_SET = 0x0101;
+    public static final int NO_DATA_SET = 0x0101;
 
     private final Map<Integer, byte[]> elements;
 
@@ -48,7 +48,7 @@ final class CommandSet {
     }
 
     /** @throws IllegalArgumentException naming the fact when the bytes are not a command set */
-    static CommandSet parse(byte[] bytes) {
+    public static CommandSet parse(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         Map<Integer, byte[]> elements = new HashMap<>();
         while (b.remaining() >= 8) {
@@ -71,12 +71,12 @@ final class CommandSet {
         return new CommandSet(elements);
     }
 
-    Integer us(int element) {
+    public Integer us(int element) {
         byte[] v = elements.get(element);
         return v == null || v.length < 2 ? null : (v[0] & 0xFF) | ((v[1] & 0xFF) << 8);
     }
 
-    String uid(int element) {
+    public String uid(int element) {
         byte[] v = elements.get(element);
         return v == null ? null : new String(v, StandardCharsets.US_ASCII).replace("\0", "").trim();
     }
@@ -102,6 +102,28 @@ final class CommandSet {
         }
         element(body, PRIORITY, us2(PRIORITY_MEDIUM));
         element(body, COMMAND_DATA_SET_TYPE, us2(0x0000));
+        return withGroupLength(body);
+    }
+
+    /** A C-STORE-RQ (PS3.7 9.3.1.1) at medium priority, a data set following. */
+    public static byte[] storeRequest(String sopClassUid, int messageId, String sopInstanceUid) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        element(body, AFFECTED_SOP_CLASS_UID, uidBytes(sopClassUid));
+        element(body, COMMAND_FIELD, us2(C_STORE_RQ));
+        element(body, MESSAGE_ID, us2(messageId));
+        element(body, PRIORITY, us2(PRIORITY_MEDIUM));
+        element(body, COMMAND_DATA_SET_TYPE, us2(0x0000));
+        element(body, AFFECTED_SOP_INSTANCE_UID, uidBytes(sopInstanceUid));
+        return withGroupLength(body);
+    }
+
+    /** A C-ECHO-RQ (PS3.7 9.3.5.1): no data set. */
+    public static byte[] echoRequest(int messageId) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        element(body, AFFECTED_SOP_CLASS_UID, uidBytes(Uid.VERIFICATION.value()));
+        element(body, COMMAND_FIELD, us2(C_ECHO_RQ));
+        element(body, MESSAGE_ID, us2(messageId));
+        element(body, COMMAND_DATA_SET_TYPE, us2(NO_DATA_SET));
         return withGroupLength(body);
     }
 

@@ -1,4 +1,4 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
 /**
  * A DIMSE status (PS3.7 Annex C) with an optional Error Comment (at most 64 characters, never patient data).

@@ -1,12 +1,12 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_RQ;
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_AC;
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_RJ;
-import static org.echostream.ingest.scp.PduType.P_DATA_TF;
-import static org.echostream.ingest.scp.PduType.A_RELEASE_RQ;
-import static org.echostream.ingest.scp.PduType.A_RELEASE_RP;
-import static org.echostream.ingest.scp.PduType.A_ABORT;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_RQ;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_AC;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_RJ;
+import static org.echostream.dicom.net.PduType.P_DATA_TF;
+import static org.echostream.dicom.net.PduType.A_RELEASE_RQ;
+import static org.echostream.dicom.net.PduType.A_RELEASE_RP;
+import static org.echostream.dicom.net.PduType.A_ABORT;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One DICOM association on the requesting side (PS3.8), for query/retrieve: negotiation, request command sets with
@@ -53,16 +55,62 @@ public final class ScuAssociation implements AutoCloseable {
 
     /** The peer refused the association (PS3.8 9.3.4): result, source and reason as the peer sent them. */
     public static final class RejectedException extends IOException {
-        private final boolean permanent;
+        private static final long serialVersionUID = 1L;
+        private final int result;
+        private final int source;
+        private final int reason;
 
-        public RejectedException(String message, boolean permanent) {
+        public RejectedException(String message, int result, int source, int reason) {
             super(message);
-            this.permanent = permanent;
+            this.result = result;
+            this.source = source;
+            this.reason = reason;
         }
 
         /** Rejected-permanent (our AE title unknown, say) rather than transient (too many associations now). */
         public boolean permanent() {
-            return permanent;
+            return result == 1;
+        }
+
+        public int result() {
+            return result;
+        }
+
+        public int source() {
+            return source;
+        }
+
+        public int reason() {
+            return reason;
+        }
+
+        /** The standard's words for the source and reason (PS3.8 Table 9-21), or "" for those without. */
+        public String reasonText() {
+            if (source == 1) {
+                return switch (reason) {
+                    case 2 -> "application context not supported";
+                    case 3 -> "calling AE title not recognised";
+                    case 7 -> "called AE title not recognised";
+                    default -> "";
+                };
+            }
+            if (source == 3) {
+                return switch (reason) {
+                    case 1 -> "temporary congestion";
+                    case 2 -> "local limit exceeded";
+                    default -> "";
+                };
+            }
+            return "";
+        }
+    }
+
+    /** The peer sent an A-ABORT (PS3.8 9.3.8), during negotiation or while we waited for an answer. */
+    public static final class AbortedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public AbortedException(String message) {
+            super(message);
         }
     }
 
@@ -167,14 +215,29 @@ public final class ScuAssociation implements AutoCloseable {
      */
     public static ScuAssociation open(Peer peer, List<Proposal> proposals, Duration connectTimeout, Duration readTimeout, int maxPduLength)
             throws IOException {
+        return open(peer, proposals, connectTimeout, readTimeout, maxPduLength, SocketFactory.getDefault());
+    }
+
+    /**
+     * Connects through {@code sockets} (a TLS socket factory for DICOM TLS) and negotiates.
+     *
+     * @see #open(Peer, List, Duration, Duration, int)
+     */
+    public static ScuAssociation open(Peer peer, List<Proposal> proposals, Duration connectTimeout, Duration readTimeout, int maxPduLength,
+                                      SocketFactory sockets) throws IOException {
         if (proposals.isEmpty() || proposals.size() > 127) {
             throw new IllegalArgumentException("1 to 127 presentation contexts, got " + proposals.size());
         }
-        Socket socket = new Socket();
+        Socket socket = sockets.createSocket();
         try {
             socket.connect(new InetSocketAddress(peer.host(), peer.port()), (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) readTimeout.toMillis());
+            // every PDU we write waits for an answer: Nagle's algorithm against the peer's delayed ACKs would add tens of
+            // milliseconds per exchange (dcmtk turns it off too)
             socket.setTcpNoDelay(true);
+            if (socket instanceof SSLSocket tls) {
+                tls.startHandshake(); // a refused certificate fails here, named, rather than at the first read
+            }
             ScuAssociation a = new ScuAssociation(socket, peer);
             a.negotiate(proposals, maxPduLength);
             return a;
@@ -187,10 +250,10 @@ public final class ScuAssociation implements AutoCloseable {
     private void negotiate(List<Proposal> proposals, int maxPduLength) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {0, 1, 0, 0});
-        body.writeBytes(ae(peer.calledAeTitle()));
-        body.writeBytes(ae(peer.callingAeTitle()));
+        body.writeBytes(Pdu.aeTitle(peer.calledAeTitle()));
+        body.writeBytes(Pdu.aeTitle(peer.callingAeTitle()));
         body.writeBytes(new byte[32]);
-        item(body, 0x10, Association.APPLICATION_CONTEXT.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x10, Uid.APPLICATION_CONTEXT.value().getBytes(StandardCharsets.US_ASCII));
         Map<Integer, Proposal> byId = new HashMap<>();
         for (int i = 0; i < proposals.size(); i++) {
             int id = 2 * i + 1;
@@ -198,26 +261,26 @@ public final class ScuAssociation implements AutoCloseable {
             byId.put(id, p);
             ByteArrayOutputStream pc = new ByteArrayOutputStream();
             pc.writeBytes(new byte[] {(byte) id, 0, 0, 0});
-            item(pc, 0x30, p.abstractSyntax().getBytes(StandardCharsets.US_ASCII));
+            Pdu.item(pc, 0x30, p.abstractSyntax().getBytes(StandardCharsets.US_ASCII));
             for (String ts : p.transferSyntaxes()) {
-                item(pc, 0x40, ts.getBytes(StandardCharsets.US_ASCII));
+                Pdu.item(pc, 0x40, ts.getBytes(StandardCharsets.US_ASCII));
             }
-            item(body, 0x20, pc.toByteArray());
+            Pdu.item(body, 0x20, pc.toByteArray());
         }
         ByteArrayOutputStream user = new ByteArrayOutputStream();
-        item(user, 0x51, ByteBuffer.allocate(4).putInt(maxPduLength).array());
-        item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(user, 0x51, ByteBuffer.allocate(4).putInt(maxPduLength).array());
+        Pdu.item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
         java.util.Set<String> roled = new java.util.HashSet<>();
         for (Proposal p : proposals) {
             // one role selection per SOP class (PS3.7 D.3.3.4), however many contexts propose it
             if (p.scpRole() && roled.add(p.abstractSyntax())) {
                 byte[] uid = p.abstractSyntax().getBytes(StandardCharsets.US_ASCII);
                 ByteBuffer role = ByteBuffer.allocate(4 + uid.length).putShort((short) uid.length).put(uid).put((byte) 0).put((byte) 1);
-                item(user, 0x54, role.array()); // SCU role no, SCP role yes (PS3.7 D.3.3.4)
+                Pdu.item(user, 0x54, role.array()); // SCU role no, SCP role yes (PS3.7 D.3.3.4)
             }
         }
-        item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
-        item(body, 0x50, user.toByteArray());
+        Pdu.item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x50, user.toByteArray());
         pdu(A_ASSOCIATE_RQ, body.toByteArray());
 
         int type = in.readUnsignedByte();
@@ -228,10 +291,10 @@ public final class ScuAssociation implements AutoCloseable {
             in.readFully(rj);
             throw new RejectedException(String.format("%s at %s:%d rejected the association from %s (%s, source %d, reason %d)",
                     peer.calledAeTitle(), peer.host(), peer.port(), peer.callingAeTitle(), rj[1] == 1 ? "permanent" : "transient", rj[2], rj[3]),
-                    rj[1] == 1);
+                    rj[1] & 0xFF, rj[2] & 0xFF, rj[3] & 0xFF);
         }
         if (type == A_ABORT) {
-            throw new IOException(peer.calledAeTitle() + " aborted the association request");
+            throw new AbortedException(peer.calledAeTitle() + " aborted the association request");
         }
         if (type != A_ASSOCIATE_AC || length < 68 || length > MAX_ACCEPT_PDU) {
             throw new IOException("expected A-ASSOCIATE-AC from " + peer.calledAeTitle() + ", got PDU type " + type + " of " + length + " bytes");
@@ -326,6 +389,41 @@ public final class ScuAssociation implements AutoCloseable {
         return CommandSet.C_GET_RQ;
     }
 
+    /**
+     * One C-STORE (PS3.7 9.1.1): the request, its data set (already encoded in the context's transfer syntax), then the
+     * response, whose status the caller judges.
+     *
+     * @throws IOException when the peer answers anything but this request's C-STORE-RSP, aborts or goes silent
+     */
+    public CommandView store(int contextId, String sopInstanceUid, byte[] dataset) throws IOException {
+        int messageId = nextMessageId();
+        send(contextId, CommandSet.storeRequest(abstractSyntaxes.get(contextId), messageId, sopInstanceUid), true);
+        send(contextId, dataset, false);
+        return response(CommandSet.C_STORE_RQ, messageId);
+    }
+
+    /** One C-ECHO (PS3.7 9.1.5) on the Verification context; returns its response. */
+    public CommandView echo() throws IOException {
+        int contextId = contextFor(Uid.VERIFICATION.value());
+        if (contextId < 0) {
+            throw new IOException(peer.calledAeTitle() + " did not accept the Verification SOP class");
+        }
+        int messageId = nextMessageId();
+        send(contextId, CommandSet.echoRequest(messageId), true);
+        return response(CommandSet.C_ECHO_RQ, messageId);
+    }
+
+    private CommandView response(int requestField, int messageId) throws IOException {
+        Message m = receive((c, command) -> null);
+        Integer field = m.command().commandField();
+        Integer respondedTo = m.command().messageIdRespondedTo();
+        if (field == null || field != (requestField | CommandSet.RESPONSE_BIT) || respondedTo == null || respondedTo != messageId) {
+            throw protocol(String.format("expected the response (0x%04X) to message %d, got command field %s for message %s",
+                    requestField | CommandSet.RESPONSE_BIT, messageId, field == null ? "none" : String.format("0x%04X", field), respondedTo));
+        }
+        return m.command();
+    }
+
     /** Asks the peer to stop the request with this message id (its final response still comes). */
     public void cancel(int contextId, int messageId) throws IOException {
         send(contextId, CommandSet.cancel(messageId), true);
@@ -374,7 +472,7 @@ public final class ScuAssociation implements AutoCloseable {
             long length = in.readInt() & 0xFFFFFFFFL;
             if (type == A_ABORT) {
                 open = false;
-                throw new IOException(peer.calledAeTitle() + " aborted the association");
+                throw new AbortedException(peer.calledAeTitle() + " aborted the association");
             }
             if (type == A_RELEASE_RQ) {
                 in.skipNBytes(Math.min(length, 4));
@@ -511,11 +609,7 @@ public final class ScuAssociation implements AutoCloseable {
     }
 
     private void pdu(int type, byte[] body) throws IOException {
-        out.writeByte(type);
-        out.writeByte(0);
-        out.writeInt(body.length);
-        out.write(body);
-        out.flush();
+        Pdu.write(out, type, body);
     }
 
     private static String subItem(ByteBuffer item, int pos, int wanted) {
@@ -535,33 +629,18 @@ public final class ScuAssociation implements AutoCloseable {
         return null;
     }
 
-    private static byte[] ae(String title) {
-        return String.format("%-16s", title).substring(0, 16).getBytes(StandardCharsets.US_ASCII);
-    }
 
-    private static void item(ByteArrayOutputStream out, int type, byte[] value) {
-        out.write(type);
-        out.write(0);
-        out.write((value.length >> 8) & 0xFF);
-        out.write(value.length & 0xFF);
-        out.writeBytes(value);
-    }
 
     /**
-     * Storage SOP classes a C-GET may deliver, one presentation context per transfer syntax ingest decodes. One
+     * Storage SOP classes a C-GET may deliver, one presentation context per transfer syntax the caller takes. One
      * context per syntax, not all syntaxes in one: the PACS then finds the syntax it stores the instance in and
      * sends it as it is; offered a single context it accepts one syntax for it (Orthanc takes an uncompressed one)
      * and decompresses every loop on the way (6 to 30 times the bytes, spooled decompressed).
      */
-    public static List<Proposal> storageProposals() {
-        List<String> syntaxes = new ArrayList<>();
-        for (org.echostream.ingest.dicom.TransferSyntax ts : org.echostream.ingest.dicom.TransferSyntax.values()) {
-            if (ts.codec() != org.echostream.ingest.dicom.TransferSyntax.Codec.UNSUPPORTED) {
-                syntaxes.add(ts.uid());
-            }
-        }
+    public static List<Proposal> storageProposals(java.util.Collection<String> storageClasses, java.util.Collection<String> transferSyntaxes) {
+        List<String> syntaxes = new ArrayList<>(new java.util.TreeSet<>(transferSyntaxes));
         List<Proposal> proposals = new ArrayList<>();
-        for (String sopClass : new java.util.TreeSet<>(Association.STORAGE_CLASSES)) {
+        for (String sopClass : new java.util.TreeSet<>(storageClasses)) {
             for (String syntax : syntaxes) {
                 proposals.add(new Proposal(sopClass, List.of(syntax), true));
             }

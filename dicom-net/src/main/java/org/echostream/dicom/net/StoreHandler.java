@@ -1,4 +1,4 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
 import java.io.IOException;
 

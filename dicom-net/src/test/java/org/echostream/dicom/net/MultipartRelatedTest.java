@@ -1,4 +1,4 @@
-package org.echostream.ingest.pacs;
+package org.echostream.dicom.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,5 +90,23 @@ class MultipartRelatedTest {
         assertThat(p).containsEntry("", "multipart/related").containsEntry("type", "application/dicom");
         assertThatThrownBy(() -> MultipartRelated.boundary("application/json")).hasMessageContaining("not multipart/related");
         assertThatThrownBy(() -> MultipartRelated.boundary("multipart/related; type=application/dicom")).hasMessageContaining("without a boundary");
+    }
+
+    @Test
+    void what_it_writes_it_reads_back_part_for_part() throws Exception {
+        byte[] first = "DICM-first\r\n--not-the-boundary".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] second = new byte[70_000];
+        java.util.Arrays.fill(second, (byte) 0x2D); // dashes: a body of boundary-like bytes
+        byte[] body = MultipartRelated.write("b0undary-42", "application/dicom", java.util.List.of(first, second));
+        java.util.List<byte[]> read = new java.util.ArrayList<>();
+        java.util.List<String> types = new java.util.ArrayList<>();
+        int parts = MultipartRelated.read(new java.io.ByteArrayInputStream(body), "b0undary-42", 10, (index, headers, in) -> {
+            read.add(in.readAllBytes());
+            types.add(headers.get("content-type"));
+        });
+        org.assertj.core.api.Assertions.assertThat(parts).isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThat(read.get(0)).isEqualTo(first);
+        org.assertj.core.api.Assertions.assertThat(read.get(1)).isEqualTo(second);
+        org.assertj.core.api.Assertions.assertThat(types).containsOnly("application/dicom");
     }
 }

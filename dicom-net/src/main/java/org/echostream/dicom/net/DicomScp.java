@@ -1,4 +1,4 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DicomScp implements AutoCloseable {
 
     private final ScpSettings settings;
+    private final DicomTls tls;
     private final StoreHandler handler;
     private final ScpListener listener;
     private final AssociationCounts counts;
@@ -36,7 +37,17 @@ public final class DicomScp implements AutoCloseable {
     private Thread acceptor;
 
     public DicomScp(ScpSettings settings, StoreHandler handler, ScpListener listener) {
+        this(settings, null, handler, listener);
+    }
+
+    /**
+     * An SCP whose port speaks DICOM TLS (PS3.15 B.1) when {@code tls} is given. The handshake runs on the
+     * association's own thread under ARTIM, so a peer that never completes it holds only a pending place; a peer that
+     * speaks plain DICOM to this port fails the handshake and is counted as TLS_HANDSHAKE_FAILED.
+     */
+    public DicomScp(ScpSettings settings, DicomTls tls, StoreHandler handler, ScpListener listener) {
         this.settings = settings;
+        this.tls = tls;
         this.handler = handler;
         this.listener = listener;
         this.counts = new AssociationCounts(settings.maxAssociations(), settings.limits().maxPerCallingAe(), settings.limits().maxPerAddress());
@@ -49,7 +60,7 @@ public final class DicomScp implements AutoCloseable {
 
     /** Binds and starts accepting. @throws IOException when the port cannot be bound */
     public synchronized DicomScp start() throws IOException {
-        ServerSocket s = new ServerSocket();
+        ServerSocket s = tls == null ? new ServerSocket() : tls.serverSockets().createServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), 50);
         server = s;
@@ -80,7 +91,7 @@ public final class DicomScp implements AutoCloseable {
             long number = counter.incrementAndGet();
             Thread t = new Thread(() -> {
                 try {
-                    new Association("dimse-" + number, socket, settings, handler, listener, counts, pending, timers).run();
+                    new Association("dimse-" + number, socket, settings, tls, handler, listener, counts, pending, timers).run();
                 } finally {
                     connections.remove(socket);
                 }
@@ -88,6 +99,11 @@ public final class DicomScp implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /** Whether this port speaks DICOM TLS. */
+    public boolean tls() {
+        return tls != null;
     }
 
     public int port() {

@@ -1,12 +1,12 @@
-package org.echostream.ingest.scp;
+package org.echostream.dicom.net;
 
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_RQ;
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_AC;
-import static org.echostream.ingest.scp.PduType.A_ASSOCIATE_RJ;
-import static org.echostream.ingest.scp.PduType.P_DATA_TF;
-import static org.echostream.ingest.scp.PduType.A_RELEASE_RQ;
-import static org.echostream.ingest.scp.PduType.A_RELEASE_RP;
-import static org.echostream.ingest.scp.PduType.A_ABORT;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_RQ;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_AC;
+import static org.echostream.dicom.net.PduType.A_ASSOCIATE_RJ;
+import static org.echostream.dicom.net.PduType.P_DATA_TF;
+import static org.echostream.dicom.net.PduType.A_RELEASE_RQ;
+import static org.echostream.dicom.net.PduType.A_RELEASE_RP;
+import static org.echostream.dicom.net.PduType.A_ABORT;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -23,12 +23,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.echostream.ingest.dicom.TransferSyntax;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One DICOM association on the SCP side (PS3.8 upper layer, PS3.7 DIMSE): negotiation, then C-ECHO and
@@ -38,13 +38,8 @@ import org.echostream.ingest.dicom.TransferSyntax;
  */
 final class Association implements Runnable {
 
-    static final String APPLICATION_CONTEXT = "1.2.840.10008.3.1.1.1";
-    static final String VERIFICATION = "1.2.840.10008.1.1";
-    /** Storage SOP classes taken: ultrasound (current and retired), secondary capture and multi-frame secondary capture. */
-    static final Set<String> STORAGE_CLASSES = Set.of(
-            "1.2.840.10008.5.1.4.1.1.6.1", "1.2.840.10008.5.1.4.1.1.3.1", "1.2.840.10008.5.1.4.1.1.6", "1.2.840.10008.5.1.4.1.1.3",
-            "1.2.840.10008.5.1.4.1.1.7", "1.2.840.10008.5.1.4.1.1.7.1", "1.2.840.10008.5.1.4.1.1.7.2", "1.2.840.10008.5.1.4.1.1.7.3",
-            "1.2.840.10008.5.1.4.1.1.7.4");
+    private static final String APPLICATION_CONTEXT = Uid.APPLICATION_CONTEXT.value();
+    private static final String VERIFICATION = Uid.VERIFICATION.value();
 
     private static final int MAX_ASSOCIATE_RQ = 64 * 1024;
     private static final int MAX_COMMAND_BYTES = 64 * 1024;
@@ -66,6 +61,7 @@ final class Association implements Runnable {
 
     private final Socket socket;
     private final ScpSettings settings;
+    private final DicomTls tls;
     private final StoreHandler handler;
     private final ScpListener listener;
     private final AssociationCounts counts;
@@ -91,11 +87,12 @@ final class Association implements Runnable {
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream();
     private final byte[] chunk = new byte[CHUNK];
 
-    Association(String id, Socket socket, ScpSettings settings, StoreHandler handler, ScpListener listener, AssociationCounts counts,
-                AtomicInteger pending, ScheduledExecutorService timers) {
+    Association(String id, Socket socket, ScpSettings settings, DicomTls tls, StoreHandler handler, ScpListener listener,
+                AssociationCounts counts, AtomicInteger pending, ScheduledExecutorService timers) {
         this.id = id;
         this.socket = socket;
         this.settings = settings;
+        this.tls = tls;
         this.handler = handler;
         this.listener = listener;
         this.counts = counts;
@@ -114,6 +111,18 @@ final class Association implements Runnable {
         try {
             socket.setSoTimeout((int) settings.limits().associationRequestTimeout().toMillis());
             socket.setTcpNoDelay(true);
+            if (socket instanceof SSLSocket s) {
+                try {
+                    s.startHandshake(); // under ARTIM: a peer that stalls in the handshake is closed like one that stalls before its request
+                } catch (SSLException e) {
+                    if (expired != null) {
+                        listener.associationAborted(callingAe, expired); // ARTIM closed a handshake that took too long
+                    } else {
+                        listener.associationRejected(callingAe, "TLS_HANDSHAKE_FAILED"); // a plain peer, or a certificate we refuse
+                    }
+                    return;
+                }
+            }
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), CHUNK));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 8192));
             boolean accepted = negotiate(artim);
@@ -251,6 +260,12 @@ final class Association implements Runnable {
             reject(1, 1, 3, "CALLING_AE_NOT_ALLOWED");
             return "calling";
         }
+        if (tls != null && tls.settings().clientAuthentication() == DicomTls.ClientAuthentication.REQUIRED
+                && socket instanceof SSLSocket s && !callingAe.equals(DicomTls.peerCommonName(s))) {
+            // the certificate is valid (the handshake checked it) but names another AE: it cannot vouch for this one
+            reject(1, 1, 3, "CALLING_AE_NOT_CERTIFIED");
+            return "certificate";
+        }
         if (!APPLICATION_CONTEXT.equals(applicationContext)) {
             reject(1, 1, 2, "APPLICATION_CONTEXT_NOT_SUPPORTED");
             return "context";
@@ -285,18 +300,21 @@ final class Association implements Runnable {
         body.writeBytes(called);
         body.writeBytes(calling);
         body.writeBytes(reserved);
-        item(body, 0x10, APPLICATION_CONTEXT.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x10, APPLICATION_CONTEXT.getBytes(StandardCharsets.US_ASCII));
         for (var entry : proposed.entrySet()) {
             int id = entry.getKey();
             String[] p = entry.getValue();
             String abstractSyntax = p[0];
             int result;
             String chosen = null;
-            if (abstractSyntax == null || (!VERIFICATION.equals(abstractSyntax) && !STORAGE_CLASSES.contains(abstractSyntax))) {
+            if (abstractSyntax == null || (!VERIFICATION.equals(abstractSyntax) && !settings.storageClasses().contains(abstractSyntax))) {
                 result = 3; // abstract syntax not supported
             } else {
                 for (int i = 1; i < p.length && chosen == null; i++) {
-                    if (decodable(p[i])) {
+                    // Verification carries no data set: the default transfer syntax (PS3.5 10.1), which every
+                    // implementation supports, always does, whatever the storage contexts take
+                    if (settings.transferSyntaxes().contains(p[i])
+                            || VERIFICATION.equals(abstractSyntax) && TransferSyntaxUid.IMPLICIT_VR_LITTLE_ENDIAN.value().equals(p[i])) {
                         chosen = p[i];
                     }
                 }
@@ -307,21 +325,15 @@ final class Association implements Runnable {
             }
             ByteArrayOutputStream pc = new ByteArrayOutputStream();
             pc.writeBytes(new byte[] {(byte) id, 0, (byte) result, 0});
-            item(pc, 0x40, (chosen == null ? TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid() : chosen).getBytes(StandardCharsets.US_ASCII));
-            item(body, 0x21, pc.toByteArray());
+            Pdu.item(pc, 0x40, (chosen == null ? TransferSyntaxUid.IMPLICIT_VR_LITTLE_ENDIAN.value() : chosen).getBytes(StandardCharsets.US_ASCII));
+            Pdu.item(body, 0x21, pc.toByteArray());
         }
         ByteArrayOutputStream user = new ByteArrayOutputStream();
-        item(user, 0x51, ByteBuffer.allocate(4).putInt(settings.maxPduLength()).array());
-        item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
-        item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
-        item(body, 0x50, user.toByteArray());
+        Pdu.item(user, 0x51, ByteBuffer.allocate(4).putInt(settings.maxPduLength()).array());
+        Pdu.item(user, 0x52, Part10Header.IMPLEMENTATION_CLASS_UID.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(user, 0x55, Part10Header.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
+        Pdu.item(body, 0x50, user.toByteArray());
         pdu(A_ASSOCIATE_AC, body.toByteArray());
-    }
-
-    /** Transfer syntaxes whose pixels ingest decodes; others are refused at negotiation so the sender can offer another. */
-    private static boolean decodable(String uid) {
-        TransferSyntax syntax = TransferSyntax.byUid(uid);
-        return syntax != null && syntax.codec() != TransferSyntax.Codec.UNSUPPORTED;
     }
 
     private void reject(int result, int source, int reason, String why) throws IOException {
@@ -526,11 +538,7 @@ final class Association implements Runnable {
         ScheduledFuture<?> guard = timers.schedule(() -> expire("WRITE_TIMEOUT"), settings.limits().writeTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         try {
-            out.writeByte(type);
-            out.writeByte(0);
-            out.writeInt(body.length);
-            out.write(body);
-            out.flush();
+            Pdu.write(out, type, body);
         } finally {
             guard.cancel(false);
         }
@@ -544,13 +552,6 @@ final class Association implements Runnable {
         }
     }
 
-    private static void item(ByteArrayOutputStream out, int type, byte[] value) {
-        out.write(type);
-        out.write(0);
-        out.write((value.length >> 8) & 0xFF);
-        out.write(value.length & 0xFF);
-        out.writeBytes(value);
-    }
 
     private static String aeTitle(byte[] bytes) {
         return new String(bytes, StandardCharsets.US_ASCII).replaceAll("[^\\x20-\\x7E]", "").trim();
