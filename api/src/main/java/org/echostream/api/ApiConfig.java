@@ -38,6 +38,8 @@ public interface ApiConfig {
 
         Audit audit();
 
+        Feedback feedback();
+
         /** Most rows one worklist or series request returns. */
         @WithDefault("500")
         int maxPageSize();
@@ -101,6 +103,16 @@ public interface ApiConfig {
         int maxPaths();
 
         /** How long a job submission waits for the broker's acknowledgement before answering 503. */
+        @WithDefault("10s")
+        Duration submitTimeout();
+    }
+
+    interface Feedback {
+        /** Most characters of one feedback comment; a longer one is refused (400) rather than cut. */
+        @WithDefault("2000")
+        int maxCommentChars();
+
+        /** How long a feedback answer waits for the broker's acknowledgement before answering 503 (nothing recorded). */
         @WithDefault("10s")
         Duration submitTimeout();
     }

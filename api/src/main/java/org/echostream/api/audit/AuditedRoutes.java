@@ -40,6 +40,8 @@ public final class AuditedRoutes {
             new Route("GET", "/api/v1/series", "series-list"),
             new Route("GET", "/api/v1/series/{seriesInstanceUid}", "series"),
             new Route("GET", "/api/v1/series/{seriesInstanceUid}/timeline", "series"),
+            new Route("GET", "/api/v1/series/{seriesInstanceUid}/feedback", "series-feedback"),
+            new Route("POST", "/api/v1/series/{seriesInstanceUid}/feedback", "series-feedback"),
             new Route("GET", "/api/v1/series/{seriesInstanceUid}/loops/{sopInstanceUid}/cine", "series"),
             new Route("GET", "/api/v1/series/{seriesInstanceUid}/loops/{sopInstanceUid}/cine.png", "series"),
             new Route("GET", "/api/v1/series/{seriesInstanceUid}/loops/{sopInstanceUid}/clips/{clipIndex}/keyframe.png", "series"),
