@@ -121,15 +121,24 @@ class FeedbackIT {
             assertThat(json.getList("history.answer")).containsExactly("AGREE", "UNCERTAIN", "DISAGREE");
             assertThat(AuditLog.forRequest(read.requestId()).getStudyInstanceUids()).containsExactly(FLAGGED_STUDY);
 
-            // On the worklist: counted, but the flagged study still awaits review (only its calm series was answered).
+            JsonPath calm = get("clinician", PATH).response().jsonPath();
+            assertThat(calm.getInt("summary.agree")).isZero();
+            assertThat(calm.getInt("summary.disagree")).isEqualTo(1);
+            assertThat(calm.getInt("summary.uncertain")).isEqualTo(1);
+            assertThat(calm.getInt("summary.reviewers")).isEqualTo(2);
+
+            // On the worklist: counted; the flagged study is reviewed only once its flagged series is answered (the browser
+            // test does that, in whichever order the two run).
+            boolean flaggedSeriesAnswered = !get("clinician", "/api/v1/series/" + EchoFixtures.FLAGGED_SERIES + "/feedback")
+                    .response().jsonPath().getList("history").isEmpty();
             JsonPath worklist = get("clinician", "/api/v1/studies").response().jsonPath();
             String row = "find { it.studyInstanceUid == '" + FLAGGED_STUDY + "' }.feedback";
-            assertThat(worklist.getInt(row + ".disagree")).isEqualTo(1);
-            assertThat(worklist.getInt(row + ".uncertain")).isEqualTo(1);
-            assertThat(worklist.getInt(row + ".reviewers")).isEqualTo(2);
-            assertThat(worklist.getBoolean(row + ".awaitingReview")).isTrue();
-            assertThat(get("clinician", "/api/v1/studies?flagged=true&reviewed=false").response().jsonPath().getList("studyInstanceUid"))
-                    .contains(FLAGGED_STUDY);
+            assertThat(worklist.getInt(row + ".disagree")).isGreaterThanOrEqualTo(1);
+            assertThat(worklist.getInt(row + ".uncertain")).isGreaterThanOrEqualTo(1);
+            assertThat(worklist.getInt(row + ".reviewers")).isGreaterThanOrEqualTo(2);
+            assertThat(worklist.getBoolean(row + ".awaitingReview")).isEqualTo(!flaggedSeriesAnswered);
+            assertThat(get("clinician", "/api/v1/studies?flagged=true&reviewed=false").response().jsonPath().getList("studyInstanceUid")
+                    .contains(FLAGGED_STUDY)).isEqualTo(!flaggedSeriesAnswered);
         } finally {
             root.removeHandler(capture);
         }
