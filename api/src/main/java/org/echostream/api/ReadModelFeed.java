@@ -32,6 +32,7 @@ import org.echostream.api.model.ReadModel;
 import org.echostream.api.model.RecordRouter;
 import org.echostream.api.model.Views;
 import org.echostream.contracts.AnomalyEvent;
+import org.echostream.contracts.ClipLatents;
 import org.echostream.contracts.DeadLetter;
 import org.echostream.contracts.SeriesFeedback;
 import org.echostream.contracts.kafka.Topics;
@@ -76,8 +77,11 @@ class ReadModelFeed {
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
+    private final RepresentationHealth representation;
+
     ReadModelFeed(ReadModel model, ApiConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                  ApiProducer producer, EventBroadcaster broadcaster, MeterRegistry metrics, Clock clock) {
+                  ApiProducer producer, EventBroadcaster broadcaster, MeterRegistry metrics, Clock clock, RepresentationHealth representation) {
+        this.representation = representation;
         this.model = model;
         this.router = new RecordRouter(model);
         this.config = config;
@@ -249,6 +253,10 @@ class ReadModelFeed {
             }
         } else {
             outcome = "ignored";
+        }
+        if (routed.value() instanceof ClipLatents latents) {
+            var ref = latents.getRef();
+            representation.add(latents, () -> model.manufacturerOf(ref.getSeriesInstanceUid(), ref.getSopInstanceUid()));
         }
         if (caughtUp && routed.value() instanceof SeriesFeedback) {
             republishFeedback();

@@ -47,6 +47,7 @@ public final class AuditedRoutes {
             new Route("GET", "/api/v1/series/{seriesInstanceUid}/loops/{sopInstanceUid}/clips/{clipIndex}/keyframe.png", "series"),
             new Route("GET", "/api/v1/events", "events"),
             new Route("GET", "/api/v1/events/stream", "events"),
+            new Route("GET", "/api/v1/representation-health", "representation-health"),
             new Route("GET", "/api/v1/jobs", "job-list"),
             new Route("POST", "/api/v1/jobs", "job"),
             new Route("GET", "/api/v1/jobs/{jobId}", "job"),

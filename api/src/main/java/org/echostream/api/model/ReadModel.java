@@ -244,6 +244,15 @@ public final class ReadModel {
         });
     }
 
+    /** The manufacturer the instance record of a loop names, or null (no record yet, or the DICOM did not say). */
+    public String manufacturerOf(String seriesUid, String sopUid) {
+        return read(() -> {
+            SeriesState s = series.get(seriesUid);
+            InstanceRecord instance = s == null ? null : s.instances.get(sopUid);
+            return instance == null ? null : instance.getManufacturer();
+        });
+    }
+
     /** What an answer on the series is checked against, or empty when there is no such series. */
     public Optional<FeedbackRules.SeriesFacts> feedbackFacts(String seriesUid) {
         return read(() -> Optional.ofNullable(series.get(seriesUid)).map(s -> new FeedbackRules.SeriesFacts(s.uid, s.study,
