@@ -161,6 +161,7 @@ class ReadModelFeed {
                     toCatchUp.set(behind);
                     if (behind == 0) {
                         caughtUp = true;
+                        representation.settle();
                         republishFeedback();
                         LOG.infof("read model: rebuilt in %d ms: %d studies, %d series, %d records applied",
                                 Duration.between(started, clock.instant()).toMillis(), model.studyCount(), model.seriesCount(), applied.get());

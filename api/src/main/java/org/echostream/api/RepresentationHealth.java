@@ -54,6 +54,11 @@ class RepresentationHealth {
         }
     }
 
+    /** The read model caught up: every instance record read, so a loop whose scanner is still unknown stays unknown. */
+    void settle() {
+        monitor.settle();
+    }
+
     List<RepresentationMonitor.Snapshot> snapshots() {
         return monitor.snapshots();
     }

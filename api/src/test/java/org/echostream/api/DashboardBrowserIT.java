@@ -68,6 +68,14 @@ class DashboardBrowserIT {
             assertThat(driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).getText()).contains("Fixture, Flagged").contains("0.91");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user"), "clinician (clinician)"));
             assertThat(driver.findElements(By.id("jobs-link"))).as("a clinician is not offered the admin's jobs page").isEmpty();
+            // The representation panel lists every model and scanner the latents brought (the fixture's at least).
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#representation tbody"), "echojepa-sim-tiny@1.2.3"));
+            assertThat(driver.findElement(By.cssSelector("#representation tbody")).getText())
+                    .as("the fixture loops' scanner comes from their instance records, whatever order the rebuild read them in")
+                    .contains("echostream-sim");
+            assertThat((Boolean) ((JavascriptExecutor) driver).executeScript("return [...document.querySelectorAll('#representation tbody tr')]"
+                    + ".some(r => r.cells[0].textContent === 'echojepa-sim-tiny@1.2.3' && r.cells[1].textContent === 'unknown');"))
+                    .as("no fixture loop counted under an unknown scanner").isFalse();
             save(driver, "worklist.png");
             driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).click();
 

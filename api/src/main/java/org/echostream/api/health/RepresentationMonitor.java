@@ -88,6 +88,13 @@ public final class RepresentationMonitor {
     private final LinkedHashMap<String, PendingLoop> pending = new LinkedHashMap<>();
     /** Loops already counted, so a replayed clip of one does not open it again. */
     private final LinkedHashSet<String> counted = new LinkedHashSet<>();
+    /**
+     * Complete loops whose scanner is not known yet. While the api rebuilds its view it reads every partition at once, so
+     * a loop's latents can come before its instance record; such loops wait here until {@link #settle()} (the view
+     * caught up) rather than being counted under "unknown" after every restart.
+     */
+    private final LinkedHashMap<String, PendingLoop> unresolved = new LinkedHashMap<>();
+    private boolean settled;
 
     public RepresentationMonitor(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -241,6 +248,44 @@ public final class RepresentationMonitor {
             oldest.remove();
         }
         String scanner = loop.scanner.get();
+        if ((scanner == null || scanner.isBlank()) && !settled) {
+            unresolved.put(loopKey, loop);
+            if (unresolved.size() > settings.maxPendingLoops()) {
+                retryUnresolved();
+                if (unresolved.size() > settings.maxPendingLoops()) {
+                    Iterator<Map.Entry<String, PendingLoop>> oldest = unresolved.entrySet().iterator();
+                    PendingLoop forced = oldest.next().getValue();
+                    oldest.remove();
+                    count(forced, forced.scanner.get());
+                }
+            }
+            return;
+        }
+        count(loop, scanner);
+    }
+
+    /** The view has caught up: loops still without a scanner are counted as "unknown", and so are later ones. */
+    public synchronized void settle() {
+        settled = true;
+        retryUnresolved();
+        List<PendingLoop> rest = new ArrayList<>(unresolved.values());
+        unresolved.clear();
+        rest.forEach(loop -> count(loop, null));
+    }
+
+    private void retryUnresolved() {
+        Iterator<PendingLoop> it = unresolved.values().iterator();
+        while (it.hasNext()) {
+            PendingLoop loop = it.next();
+            String scanner = loop.scanner.get();
+            if (scanner != null && !scanner.isBlank()) {
+                it.remove();
+                count(loop, scanner);
+            }
+        }
+    }
+
+    private void count(PendingLoop loop, String scanner) {
         Context context = new Context(loop.model, scanner == null || scanner.isBlank() ? UNKNOWN_SCANNER : scanner.strip());
         if (!contexts.containsKey(context) && contexts.size() >= settings.maxContexts()) {
             context = new Context(loop.model, OTHER_SCANNER);

@@ -123,8 +123,23 @@ class RepresentationMonitorTest {
     }
 
     @Test
+    void a_loop_whose_scanner_is_not_known_yet_waits_for_its_instance_record_until_the_view_settles() {
+        RepresentationMonitor monitor = new RepresentationMonitor(SETTINGS);
+        java.util.concurrent.atomic.AtomicReference<String> manufacturer = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Float> clip = List.of(1f, 2f, 3f);
+        monitor.add(MODEL, "a", 0, 1, clip, Instant.EPOCH, manufacturer::get);
+        assertThat(monitor.snapshots()).as("parked, not counted under unknown").isEmpty();
+        manufacturer.set("Siemens");
+        monitor.settle();
+        monitor.add(MODEL, "b", 0, 1, clip, Instant.EPOCH, () -> null);
+        assertThat(monitor.contexts()).extracting(RepresentationMonitor.Context::scanner)
+                .containsExactly("Siemens", RepresentationMonitor.UNKNOWN_SCANNER);
+    }
+
+    @Test
     void a_loop_whose_last_clips_never_come_counts_once_pushed_out_and_an_unknown_scanner_is_named_so() {
         RepresentationMonitor monitor = new RepresentationMonitor(new RepresentationMonitor.Settings(8, 4, 4, 1, 100, 0.05, 1, 2, 2, 5, 1));
+        monitor.settle();
         List<Float> clip = List.of(1f, 2f, 3f);
         monitor.add(MODEL, "a", 0, 5, clip, Instant.EPOCH, () -> null);
         monitor.add(MODEL, "b", 0, 5, clip, Instant.EPOCH, () -> null);

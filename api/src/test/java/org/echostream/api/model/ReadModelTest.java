@@ -177,6 +177,13 @@ class ReadModelTest {
     }
 
     @Test
+    void a_loop_names_its_scanner_manufacturer_from_its_instance_record() {
+        assertThat(model.manufacturerOf(EchoFixtures.FLAGGED_SERIES, EchoFixtures.FLAGGED_SOP)).isEqualTo("echostream-sim");
+        assertThat(model.manufacturerOf(EchoFixtures.FLAGGED_SERIES, "1.2.3.4")).isNull();
+        assertThat(model.manufacturerOf("1.2.3", EchoFixtures.FLAGGED_SOP)).isNull();
+    }
+
+    @Test
     void an_unreadable_feedback_record_is_refused_for_the_dead_letter_topic() {
         assertThat(router.route(Topics.FEEDBACK.name(), EchoFixtures.FLAGGED_SERIES, new byte[] {1, 2, 3}).applied())
                 .isInstanceOf(Applied.Invalid.class);
