@@ -9,7 +9,8 @@ import org.echostream.contracts.PixelRegion;
 
 /**
  * What the read model answers: immutable records, built under the read lock and safe to hand to any
- * thread. Only {@link StudyListItem}, {@link StudyDetail} and {@link Patient} carry patient data.
+ * thread. Only {@link StudyListItem}, {@link StudyDetail} and {@link Patient} carry patient data, and the free-text
+ * comments of {@link FeedbackAnswer}.
  */
 public final class Views {
 
