@@ -64,8 +64,11 @@ def make_loop2(seed: int, kind: str, cfg: SimConfig, twins: bool = False, prep: 
     sim = EchoSimulator(p, cfg)
     x, mask, _ = preprocess2(sim.render(idx), None, sim.region, prep, already_resampled=True)
     t = np.arange(len(x)) / prep.fps
+    # the Heart Rate tag a scanner writes (and simulate_dicom does): the estimator's minimum beat gap, and the RR
+    # of a loop too short to show two beat starts
     ph, rr, starts = phase_from_periodicity(x, mask, prep.fps, rr_hint_s=60.0 / p.hr_bpm)
-    out = {"x": x.astype(np.float16), "mask": mask, "phase_est": ph, "rr_est": rr,
+    out = {"x": x.astype(np.float16), "mask": mask, "phase_est": ph, "rr_est": rr, "phase_version": PHASE_VERSION,
+           "hr_tag": p.hr_bpm,
            "kind": kind, "seed": seed, "onset_s": p.onset_s, "src_fps": p.fps, "ef": p.ef,
            "abn_segments": [i for i in range(6) if abs(p.k_seg_after[i] - p.k_seg[i]) > 1e-6 or p.k_seg[i] < 0.15]}
     out.update({"y_" + k: v for k, v in sim_labels(sim, idx / p.fps).items()})
@@ -84,7 +87,7 @@ def _work(a):
 def build(spec: SetSpec, workers: int = 2, force: bool = False):
     path = os.path.join(DATA_DIR, f"p2-{spec.name}-{spec.per_kind}-{spec.seed0}.npz")
     if os.path.exists(path) and not force:
-        return load(path)
+        return load(path, spec.cfg)
     jobs = []
     for ki, kind in enumerate(spec.kinds):
         for j in range(spec.per_kind):
@@ -100,8 +103,29 @@ def build(spec: SetSpec, workers: int = 2, force: bool = False):
     return loops
 
 
-def load(path):
-    return list(np.load(path, allow_pickle=True)["loops"])
+# Bumped when prep-2's phase estimator changes: cached sets then get their phase recomputed from their frames
+# (cheap) instead of being rendered again. 2: the most periodic of 3 detrended components; missed beats filled.
+PHASE_VERSION = 2
+
+
+def refresh_phase(lp, cfg: SimConfig) -> bool:
+    """Recompute a cached loop's estimated phase and RR with the current estimator; False when already current."""
+    if lp.get("phase_version") == PHASE_VERSION:
+        return False
+    if "hr_tag" not in lp:
+        lp["hr_tag"] = make_params(int(lp["seed"]), lp["kind"], cfg).hr_bpm
+    ph, rr, _ = phase_from_periodicity(np.asarray(lp["x"], np.float32), lp["mask"], Prep2Config().fps,
+                                       rr_hint_s=60.0 / lp["hr_tag"])
+    lp["phase_est"], lp["rr_est"], lp["phase_version"] = ph, rr, PHASE_VERSION
+    return True
+
+
+def load(path, cfg: SimConfig):
+    loops = list(np.load(path, allow_pickle=True)["loops"])
+    if sum([refresh_phase(lp, cfg) for lp in loops]):
+        np.savez(path, loops=np.array(loops, dtype=object))
+        print(f"[data] {os.path.basename(path)}: phase re-estimated (phase version {PHASE_VERSION})", flush=True)
+    return loops
 
 
 def main():

@@ -22,9 +22,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from dataclasses import asdict
+
 from .data2 import EVAL_CFG, build, make_loop2, sets
+from .prep import resample_indices
+from .prep2 import Prep2Config, preprocess2
 from .metrics import auroc_ci, collapse_stats, rate_ci
-from .sim import ABNORMAL_KINDS, NUISANCE_KINDS
+from .sim import ABNORMAL_KINDS, NUISANCE_KINDS, EchoSimulator, StudyParams, make_params
 from .train2 import FPS, load_ckpt, target_tubelet, token_mask, tubelet_table
 from .world import GRID, action, ln
 
@@ -168,6 +172,36 @@ def events(win, thr):
                 i += 1
         i += 1
     return out
+
+
+def abnormal_region(lp, cfg, prep: Prep2Config = Prep2Config()):
+    """Token map [12, 12] of where an RWMA / onset loop truly differs from the same heart moving normally
+    (simulator truth, figures only): the same study rendered with its abnormal segments' shortening restored
+    (same speckle draw, same instants), both through prep-2; tokens whose mean |difference| is at least half
+    the largest. None for other kinds."""
+    kind = lp["kind"]
+    if not (kind.startswith("rwma-") or kind == "onset-midloop"):
+        return None
+    p = make_params(int(lp["seed"]), kind, cfg)
+    q = StudyParams(**asdict(p))
+    ok = [k for i, k in enumerate(p.k_seg) if i not in lp["abn_segments"]]
+    ks = list(p.k_seg)
+    for i in lp["abn_segments"]:
+        ks[i] = float(np.median(ok)) if kind.startswith("rwma-") else p.k_seg[i]
+    q.k_seg, q.k_seg_after = ks, list(ks)
+    idx = resample_indices(np.arange(p.n_frames) / p.fps, prep.fps)
+    xa, ma, _ = preprocess2(EchoSimulator(p, cfg).render(idx), None, EchoSimulator(p, cfg).region, prep, already_resampled=True)
+    xh, _, _ = preprocess2(EchoSimulator(q, cfg).render(idx), None, EchoSimulator(q, cfg).region, prep, already_resampled=True)
+    d = np.abs(xa - xh).mean(0) * ma
+    k = 96 // GRID
+    dt = d.reshape(GRID, k, GRID, k).mean(axis=(1, 3))
+    return dt >= 0.5 * dt.max() if dt.max() > 0 else None
+
+
+def in_region(token: int, region, slack: int = 1) -> bool:
+    """Is token (flat index on the 12 x 12 grid) inside region, or within `slack` tokens of it?"""
+    y, x = divmod(int(token), GRID)
+    return bool(region[max(0, y - slack):y + slack + 1, max(0, x - slack):x + slack + 1].any())
 
 
 def ridge_r2(X, Y, groups, lam=10.0, folds=5):
@@ -368,6 +402,21 @@ def main():
                 onset_err.append(min(abs(x["t_s"] - lp["onset_s"]) for x in e))
         block["events"] = {k: {"loops_with_event": float(np.mean(np.array(v) > 0)), "n": len(v)} for k, v in ev.items()}
         block["onset_localisation_error_s"] = float(np.median(onset_err)) if onset_err else None
+        # top token of the loop's highest window inside the truly abnormal region (RWMA and onset loops)
+        hits, chance = {}, []
+        for r, s, lp in zip(recs, ss, loops):
+            region = abnormal_region(lp, S[setname].cfg)
+            win = combined_windows(s[2])
+            if region is None or not win:
+                continue
+            top = max(win, key=lambda w: w[1])[2]
+            hits.setdefault(r["kind"], []).append(in_region(top, region))
+            fan = np.flatnonzero(r["tmask"])
+            chance.append(float(np.mean([in_region(t, region) for t in fan])))
+        block["top_token_in_region"] = {k: {"rate": float(np.mean(v)), "n": len(v)} for k, v in hits.items()}
+        allh = [x for v in hits.values() for x in v]
+        block["top_token_in_region"]["all"] = {"rate": float(np.mean(allh)) if allh else None, "n": len(allh),
+                                               "chance": float(np.mean(chance)) if chance else None}
         res[setname] = block
         print(setname, json.dumps({k: (v["auroc"] if isinstance(v, dict) and "auroc" in v else None)
                                    for k, v in block["surprise"].items()}), "FA", block["surprise"]["false_alarms"],
@@ -413,4 +462,10 @@ def markdown(res) -> str:
     for k in ("normal",) + NUISANCE_KINDS + ABNORMAL_KINDS:
         L.append(f"| {k} | " + " | ".join(f"{res[s]['events'][k]['loops_with_event']:.2f}" for s in ("eval", "variant")) + " |")
     L.append(f"| onset localisation error, median (s) | {res['eval']['onset_localisation_error_s']} | {res['variant']['onset_localisation_error_s']} |")
+    if "top_token_in_region" in res["eval"]:
+        tt = lambda s, k: res[s]["top_token_in_region"].get(k, {}).get("rate")
+        f = lambda v: "-" if v is None else f"{v:.2f}"
+        L.append("| top token of the highest window within 1 token of the abnormal region (RWMA + onset) | "
+                 f"{f(tt('eval', 'all'))} (chance {f(res['eval']['top_token_in_region']['all']['chance'])}) | "
+                 f"{f(tt('variant', 'all'))} (chance {f(res['variant']['top_token_in_region']['all']['chance'])}) |")
     return "\n".join(L)

@@ -105,23 +105,68 @@ def phase_from_rwaves(t: np.ndarray, r_times: np.ndarray):
     return ((t - ext[i]) / rr) % 1.0, rr
 
 
-def periodicity_signal(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """First principal component of the normalised frames at 1/4 resolution (unit range, unoriented)."""
+def periodicity_signal(x: np.ndarray, mask: np.ndarray, fps: float = 24.0) -> np.ndarray:
+    """The most periodic of the first three principal components of the normalised frames at 1/4 resolution,
+    after removing each pixel's one-second moving average (so a gain step, a shadow or a probe shift moving in
+    mid-loop does not become the component); unit range, unoriented."""
     F, S, _ = x.shape
     k = 4
     sm = (x * mask).reshape(F, S // k, k, S // k, k).mean(axis=(2, 4)).reshape(F, -1)
+    w = int(round(fps))
+    if F >= 2 * w:
+        c = np.cumsum(np.pad(sm, ((w // 2 + 1, w - w // 2 - 1), (0, 0)), mode="edge"), axis=0)
+        sm = sm - (c[w:] - c[:-w]) / w
     sm = sm - sm.mean(axis=0, keepdims=True)
-    u, s, vt = np.linalg.svd(sm, full_matrices=False)
-    pc = u[:, 0] * s[0]
+    u, sv, vt = np.linalg.svd(sm, full_matrices=False)
+    best, best_r = 0, -np.inf
+    lo_lag, hi_lag = int(0.3 * fps), min(int(1.6 * fps), F - 4)
+    for i in range(min(3, len(sv))):
+        pc = u[:, i] - u[:, i].mean()
+        if hi_lag <= lo_lag:
+            break
+        ac = [float(np.dot(pc[:-L], pc[L:]) / (np.linalg.norm(pc[:-L]) * np.linalg.norm(pc[L:]) + 1e-9))
+              for L in range(lo_lag, hi_lag + 1)]
+        r = max(ac) * (sv[i] / sv[0]) ** 0.5     # periodic and not negligible
+        if r > best_r:
+            best, best_r = i, r
+    pc = u[:, best] * sv[best]
     pc = np.convolve(np.pad(pc, 1, mode="edge"), np.ones(3) / 3, mode="valid")
     lo, hi = np.percentile(pc, 5), np.percentile(pc, 95)
     return (pc - lo) / max(hi - lo, 1e-6)
 
 
+def _fill_missed_beats(s: np.ndarray, starts: np.ndarray, fps: float, long_gap: float = 1.7) -> np.ndarray:
+    """A weak systolic excursion (shadowed wall, low EF beat) can stay under LEVEL and its beat start is missed,
+    so one "beat" spans two and every phase in it is wrong. With at least 3 starts, a gap longer than
+    long_gap x the median gap is searched for the strongest upward crossing of half its local range; failing
+    that it is split evenly. Irregular rhythms keep their intervals (AF's 0.6-1.4 RR stays below 1.7)."""
+    if len(starts) < 3:
+        return starts
+    g = float(np.median(np.diff(starts)))
+    out = [starts[0]]
+    for a, b in zip(starts[:-1], starts[1:]):
+        if b - a > long_gap * g:
+            i0, i1 = int(np.ceil((a + 0.45 * g) * fps)), int(np.floor((b - 0.45 * g) * fps))
+            seg = s[max(i0, 1):i1 + 1]
+            found = None
+            if len(seg) >= 2:
+                lvl = 0.5 * (seg.min() + seg.max())
+                ups = [i for i in range(max(i0, 1), i1 + 1) if s[i - 1] < lvl <= s[i]]
+                if ups and seg.max() - seg.min() > 0.15:
+                    i = max(ups, key=lambda k: s[min(k + 2, len(s) - 1)] - s[k - 1])
+                    found = [(i - 1 + (lvl - s[i - 1]) / max(s[i] - s[i - 1], 1e-6)) / fps]
+            if found is None:
+                n = int(round((b - a) / g))
+                found = [a + (b - a) * k / n for k in range(1, n)]
+            out.extend(found)
+        out.append(b)
+    return np.asarray(out, np.float64)
+
+
 def phase_from_periodicity(x: np.ndarray, mask: np.ndarray, fps: float, rr_hint_s: float | None = None):
     """-> (phase [F], rr [F], beat starts (s)). Robust on abnormal hearts: only the timing of the dominant
     periodic component is used, not its amplitude."""
-    s = periodicity_signal(x, mask)
+    s = periodicity_signal(x, mask, fps)
     if np.mean(s > 0.5) > 0.5:         # orient: the systolic excursion is the shorter one
         s = 1.0 - s
     rr_guess = rr_hint_s if rr_hint_s else 0.8
@@ -138,6 +183,7 @@ def phase_from_periodicity(x: np.ndarray, mask: np.ndarray, fps: float, rr_hint_
         # sub-frame crossing time by linear interpolation
         frac = (LEVEL - s[a.astype(int) - 1]) / np.maximum(s[a.astype(int)] - s[a.astype(int) - 1], 1e-6)
         starts = (a - 1 + frac) / fps
+    starts = _fill_missed_beats(s, starts, fps)
     if len(starts) < 2:
         rr_med = rr_guess
         starts = np.concatenate([starts, starts[-1:] + rr_med])

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from .data2 import build, sets
-from .world import GRID, Encoder, Predictor, WorldConfig, action, ln, sigreg, vicreg_terms
+from .world import GRID, Encoder, PixelTokens, Predictor, TwinDecoder, WorldConfig, action, ln, sigreg, vicreg_terms
 
 FPS = 24.0
 
@@ -32,7 +32,8 @@ FPS = 24.0
 @dataclass
 class Train2Config:
     out: str = "model/runs/w03"
-    reg: str = "sigreg"          # sigreg | ema
+    reg: str = "sigreg"          # sigreg | ema | none (none: only with encoder pixel)
+    encoder: str = "conv"        # conv | pixel (gate M5: the same predictor on 8 x 8 x 2 pixel tokens)
     steps: int = 100000
     minutes: float = 45.0        # wall-clock budget (whichever ends first); 0: steps only, schedule by step (reproducible)
     batch: int = 24
@@ -40,6 +41,7 @@ class Train2Config:
     wd: float = 0.02
     sigreg_w: float = 0.1
     inv_w: float = 0.5
+    recon_w: float = 1.0         # speckle-twin reconstruction from the online tokens (0: off, as in tries 1-2)
     var_w: float = 1.0
     cov_w: float = 0.04
     ema: float = 0.996
@@ -85,7 +87,7 @@ class PairSampler:
         return target_tubelet(self.tabs[li], c, delta, rr_for)
 
     def sample(self, B: int):
-        ctx, tgt, twin, pres, act, tm = [], [], [], [], [], []
+        ctx, tgt, twin, twin_c, pres, act, tm = [], [], [], [], [], [], []
         while len(ctx) < B:
             li = int(self.g.integers(len(self.loops)))
             tab, lp = self.tabs[li], self.loops[li]
@@ -98,12 +100,13 @@ class PairSampler:
             ctx.append(np.stack([x[2 * c - 2:2 * c], x[2 * c:2 * c + 2]]))
             tgt.append(x[2 * j:2 * j + 2])
             twin.append(lp["twin"][2 * j:2 * j + 2] if self.twin else x[2 * j:2 * j + 2])
+            twin_c.append(lp["twin"][2 * c:2 * c + 2] if self.twin else x[2 * c:2 * c + 2])
             pres.append([0.0 if self.g.random() < self.drop else 1.0, 1.0])
             act.append([tab["phase"][c], tab["phase"][j], d, rr])
             tm.append(np.broadcast_to(lp["mask"], (96, 96)))
         f = lambda a: torch.from_numpy(np.asarray(a, np.float32))
         a = f(act)
-        return (f(ctx), f(tgt), f(twin), f(pres), action(a[:, 0], a[:, 1], a[:, 2], a[:, 3]), f(tm)[:, None])
+        return (f(ctx), f(tgt), f(twin), f(twin_c), f(pres), action(a[:, 0], a[:, 1], a[:, 2], a[:, 3]), f(tm)[:, None])
 
 
 def masked_l1(p, t, tmask):
@@ -117,9 +120,13 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
     if loops is None:
         loops = build(sets(cfg.scale)["train"])
     sampler = PairSampler(loops, cfg.seed, cfg.drop_ctx, with_twin="twin" in loops[0])
-    enc, pred = Encoder(wcfg), Predictor(wcfg)
+    pixel = cfg.encoder == "pixel"
+    assert not pixel or cfg.reg == "none", "the pixel baseline has no encoder to regularise: --reg none"
+    enc = PixelTokens() if pixel else Encoder(wcfg)
+    pred = Predictor(wcfg, in_dim=PixelTokens.dim if pixel else None)
+    dec = TwinDecoder(wcfg) if cfg.recon_w > 0 and wcfg.recon_px and not pixel else None
     tgt_enc = copy.deepcopy(enc).requires_grad_(False) if cfg.reg == "ema" else None
-    params = list(enc.parameters()) + list(pred.parameters())
+    params = list(enc.parameters()) + list(pred.parameters()) + (list(dec.parameters()) if dec is not None else [])
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.wd)
     gen = torch.Generator().manual_seed(cfg.seed + 1)
     t0 = time.time()
@@ -131,7 +138,7 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
         lr = cfg.lr * min(1.0, (step + 1) / warm) * (0.5 * (1 + math.cos(math.pi * frac)) * 0.95 + 0.05)
         for gr in opt.param_groups:
             gr["lr"] = lr
-        ctx, tgt, twin, pres, act, m = sampler.sample(cfg.batch)
+        ctx, tgt, twin, twin_c, pres, act, m = sampler.sample(cfg.batch)
         B = ctx.shape[0]
         tmask = F.avg_pool2d(m, 8)[:, 0] > 0.5
         # online encoder: the two context tubelets and the target tubelet of the loop itself
@@ -146,17 +153,28 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
             zt = ln(enc(twin, m))
         p = pred(zc, pres, act)
         l_pred = masked_l1(p, zt, tmask)
-        l_inv = masked_l1(ln(zt_self), zt, tmask)
-        tok = z.permute(0, 2, 3, 1)[tmask.repeat(3, 1, 1)]                   # fan tokens [N, D]
-        sel = tok[torch.randperm(len(tok), generator=gen)[:2048]]
-        pooled = (z * tmask.repeat(3, 1, 1)[:, None]).sum((2, 3)) / tmask.repeat(3, 1, 1).sum((1, 2))[:, None]
-        if cfg.reg == "ema":
-            v1, c1 = vicreg_terms(sel)
-            v2, c2 = vicreg_terms(pooled)
-            l_reg = cfg.var_w * (v1 + v2) + cfg.cov_w * (c1 + c2)
+        l_inv, l_reg = torch.zeros(()), torch.zeros(())
+        if not pixel:
+            l_inv = masked_l1(ln(zt_self), zt, tmask)
+            tok = z.permute(0, 2, 3, 1)[tmask.repeat(3, 1, 1)]                   # fan tokens [N, D]
+            sel = tok[torch.randperm(len(tok), generator=gen)[:2048]]
+            pooled = (z * tmask.repeat(3, 1, 1)[:, None]).sum((2, 3)) / tmask.repeat(3, 1, 1).sum((1, 2))[:, None]
+            if cfg.reg == "ema":
+                v1, c1 = vicreg_terms(sel)
+                v2, c2 = vicreg_terms(pooled)
+                l_reg = cfg.var_w * (v1 + v2) + cfg.cov_w * (c1 + c2)
+            else:
+                l_reg = cfg.sigreg_w * (sigreg(sel, gen=gen) + sigreg(pooled, gen=gen))
+        if dec is not None:
+            # the loop's own tubelets (nuisances included) -> their twins (other speckle, no nuisance)
+            k = 96 // wcfg.recon_px
+            rt = F.avg_pool2d(torch.cat([twin_c, twin], 0), k)
+            rm = (F.avg_pool2d(m, k) > 0.5).float().repeat(2, 1, 1, 1)
+            recon = dec(torch.cat([zc[:, 1], zt_self], 0))
+            l_rec = (((recon - rt) ** 2) * rm).sum() / (rm.sum() * 2).clamp(min=1)
         else:
-            l_reg = cfg.sigreg_w * (sigreg(sel, gen=gen) + sigreg(pooled, gen=gen))
-        loss = l_pred + cfg.inv_w * l_inv + l_reg
+            l_rec = torch.zeros(())
+        loss = l_pred + cfg.inv_w * l_inv + l_reg + cfg.recon_w * l_rec
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -171,7 +189,7 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
             rec = {"step": step, "min": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4),
                    "pred": round(l_pred.item(), 4), "copy": round(copy_l, 4),
                    "pred_over_copy": round(l_pred.item() / max(copy_l, 1e-9), 3),
-                   "inv": round(l_inv.item(), 4), "reg": round(l_reg.item(), 4), "lr": round(lr, 6)}
+                   "inv": round(l_inv.item(), 4), "rec": round(l_rec.item(), 4), "reg": round(l_reg.item(), 4), "lr": round(lr, 6)}
             hist.append(rec)
             log(json.dumps(rec))
         step += 1
@@ -181,14 +199,16 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
 
 def save(path, enc, pred, wcfg, tcfg, hist):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    torch.save({"encoder": enc.state_dict(), "predictor": pred.state_dict(), "world": asdict(wcfg),
+    torch.save({"encoder_kind": tcfg.encoder, "encoder": enc.state_dict(), "predictor": pred.state_dict(), "world": asdict(wcfg),
                 "train": asdict(tcfg), "history": hist}, path)
 
 
 def load_ckpt(path):
     ck = torch.load(path, map_location="cpu")
     wcfg = WorldConfig(**ck["world"])
-    enc, pred = Encoder(wcfg), Predictor(wcfg)
+    pixel = ck.get("encoder_kind", "conv") == "pixel"
+    enc = PixelTokens() if pixel else Encoder(wcfg)
+    pred = Predictor(wcfg, in_dim=PixelTokens.dim if pixel else None)
     enc.load_state_dict(ck["encoder"]), pred.load_state_dict(ck["predictor"])
     return enc.eval(), pred.eval(), wcfg, ck
 

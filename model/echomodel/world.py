@@ -30,6 +30,7 @@ class WorldConfig:
     pred_blocks: int = 5
     context: int = 2         # tubelets of context (max)
     cond_dim: int = 6        # sin/cos phi0, sin/cos phi1, delta, RR - 0.8
+    recon_px: int = 48       # side of the speckle-twin reconstruction target (0: no decoder)
 
 
 def ln(x: torch.Tensor) -> torch.Tensor:
@@ -76,6 +77,36 @@ class Encoder(nn.Module):
         for b in self.blocks:
             h = b(h)
         return self.out(h)
+
+
+class PixelTokens(nn.Module):
+    """Gate M5's pixel "encoder": no parameters, each token is its 8 x 8 x 2 pixels (space-to-depth), so the
+    same predictor and the same scoring run on pixels instead of learned latents."""
+    dim = 2 * (96 // GRID) ** 2
+
+    def forward(self, x, mask):
+        return F.pixel_unshuffle(x * mask, 96 // GRID)
+
+
+class TwinDecoder(nn.Module):
+    """Training-only head: tokens [B, D, 12, 12] -> the speckle-redrawn, nuisance-free twin tubelet [B, 2, S, S].
+    The twin's speckle is independent of the input's, so the best the tokens can do is carry the tissue itself
+    (where the walls are), never the input's speckle or gain (the Noise2Noise argument). Not exported."""
+
+    def __init__(self, cfg: WorldConfig):
+        super().__init__()
+        up = cfg.recon_px // GRID
+        assert up in (2, 4, 8) and cfg.recon_px % GRID == 0, f"recon_px {cfg.recon_px} must be 12 x 2, 4 or 8"
+        w = 32
+        layers = [nn.Conv2d(cfg.dim, w * 4, 1), nn.GELU()]
+        while up > 1:
+            layers += [nn.PixelShuffle(2), nn.Conv2d(w, w * 4 if up > 2 else w, 3, padding=1), nn.GELU()]
+            up //= 2
+        layers += [nn.Conv2d(w, 2, 3, padding=1)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z):
+        return self.net(z)
 
 
 def action(phi0, phi1, delta, rr):
