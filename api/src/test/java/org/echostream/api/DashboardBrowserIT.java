@@ -125,6 +125,7 @@ class DashboardBrowserIT {
 
             wait.until(ExpectedConditions.urlContains("/study.html"));
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("review-info"), "flagged, not yet reviewed"));
+            assertThat(driver.findElement(By.id("segment")).isDisplayed()).as("the segment is asked only for a regional finding").isFalse();
             new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("finding"))).selectByValue("REGIONAL_WALL_MOTION_ABNORMALITY");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("segment")));
             new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("segment"))).selectByValue("16");
