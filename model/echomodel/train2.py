@@ -49,6 +49,7 @@ class Train2Config:
     seed: int = 0
     threads: int = 2
     scale: float = 1.0
+    ckpt_every: int = 500        # steps between intermediate checkpoints (ckpt-STEP.pt beside the final one)
 
 
 def tubelet_table(lp):
@@ -114,7 +115,9 @@ def masked_l1(p, t, tmask):
     return (e * tmask).sum() / tmask.sum().clamp(min=1)
 
 
-def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=print):
+def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=print, on_checkpoint=None):
+    """on_checkpoint(step, encoder, predictor, history): called every cfg.ckpt_every steps (a long run on a shared
+    machine can then be evaluated, or stopped, before its end)."""
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     if loops is None:
@@ -193,6 +196,8 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
             hist.append(rec)
             log(json.dumps(rec))
         step += 1
+        if on_checkpoint is not None and cfg.ckpt_every > 0 and step % cfg.ckpt_every == 0 and step < cfg.steps:
+            on_checkpoint(step, tgt_enc if tgt_enc is not None else enc, pred, hist)
     final_enc = tgt_enc if tgt_enc is not None else enc
     return final_enc, pred, hist
 
@@ -229,6 +234,7 @@ def main():
 
     log(json.dumps({"config": asdict(cfg)}))
     wcfg = WorldConfig()
-    enc, pred, hist = train(cfg, wcfg=wcfg, log=log)
+    enc, pred, hist = train(cfg, wcfg=wcfg, log=log, on_checkpoint=lambda st, e, p, h: save(
+        os.path.join(cfg.out, f"ckpt-{st}.pt"), e, p, wcfg, cfg, h))
     save(os.path.join(cfg.out, "ckpt.pt"), enc, pred, wcfg, cfg, hist)
     log(json.dumps({"saved": os.path.join(cfg.out, "ckpt.pt"), "steps": len(hist) * 50}))

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.echostream.contracts.security.SignInSettings;
 
 /** Settings of the api service (prefix {@code echostream}); every key is documented in docs/api.md. */
 @ConfigMapping(prefix = "echostream")
@@ -50,14 +51,12 @@ public interface ApiConfig {
     interface Auth {
         /** local: users from the generated credentials file (form login and HTTP Basic); oidc: bearer tokens from the hospital's IdP. */
         @WithDefault("local")
-        AuthMode mode();
+        SignInSettings.Mode mode();
 
-        /** The local users file, created with random passwords on first start (mode 600). */
+        /** The local users file, created with random passwords on first start (mode 600); ingest's STOW-RS reads the same file. */
         @WithDefault("${ECHOSTREAM_DATA_DIR:.data}/api-credentials.properties")
         Path credentialsFile();
     }
-
-    enum AuthMode { LOCAL, OIDC }
 
     interface ReadModel {
         /** How long one poll of the read-model consumer waits for records. */

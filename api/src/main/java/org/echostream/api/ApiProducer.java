@@ -1,5 +1,8 @@
 package org.echostream.api;
 
+import io.smallrye.common.annotation.Identifier;
+import org.echostream.contracts.kafka.KafkaClientSettings;
+
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -25,9 +28,10 @@ class ApiProducer {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    ApiProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ApiConfig config) {
+    ApiProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ApiConfig config,
+                @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         long delivery = config.api().audit().deliveryTimeout().toMillis();
-        this.producer = new KafkaProducer<>(Map.of(
+        this.producer = new KafkaProducer<>(KafkaClientSettings.with(kafka, Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "echostream-api",
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -36,7 +40,7 @@ class ApiProducer {
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) delivery,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, Duration.ofSeconds(30).toMillis()),
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -9,7 +9,8 @@ import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
-import org.echostream.api.security.LocalCredentials;
+import org.echostream.contracts.security.LocalCredentials;
+import org.echostream.contracts.security.SignInSettings;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,7 +25,7 @@ class LocalUsers {
     private final LocalCredentials credentials;
 
     LocalUsers(ApiConfig config, Clock clock) {
-        if (config.api().auth().mode() == ApiConfig.AuthMode.LOCAL) {
+        if (config.api().auth().mode() == SignInSettings.Mode.LOCAL) {
             this.credentials = LocalCredentials.loadOrCreate(config.api().auth().credentialsFile(), new SecureRandom(), clock);
             // The path and user names only: the passwords stay in the file.
             LOG.infof("local sign-in: %s users %s in %s", credentials.origin() == LocalCredentials.Origin.CREATED ? "generated" : "read",

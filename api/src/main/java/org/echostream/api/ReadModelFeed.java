@@ -1,5 +1,8 @@
 package org.echostream.api;
 
+import io.smallrye.common.annotation.Identifier;
+import org.echostream.contracts.kafka.KafkaClientSettings;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -75,12 +78,15 @@ class ReadModelFeed {
     private volatile String failure;
     private volatile String waitingFor;
     private KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Object> connection;
     private Thread thread;
 
     private final RepresentationHealth representation;
 
     ReadModelFeed(ReadModel model, ApiConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                  ApiProducer producer, EventBroadcaster broadcaster, MeterRegistry metrics, Clock clock, RepresentationHealth representation) {
+                  ApiProducer producer, EventBroadcaster broadcaster, MeterRegistry metrics, Clock clock,
+                  @Identifier("default-kafka-broker") Map<String, Object> kafka, RepresentationHealth representation) {
+        this.connection = kafka;
         this.representation = representation;
         this.model = model;
         this.router = new RecordRouter(model);
@@ -99,13 +105,13 @@ class ReadModelFeed {
 
     /** After the topic catalogue exists (its observer runs at the default priority). */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
-        consumer = new KafkaConsumer<>(Map.of(
+        consumer = new KafkaConsumer<>(KafkaClientSettings.with(connection, Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, "echostream-api-read-model",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, config.api().readModel().maxPartitionFetchBytes()),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, config.api().readModel().maxPartitionFetchBytes())),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::run, "read-model-feed");
         thread.setDaemon(true);

@@ -1,5 +1,8 @@
 package org.echostream.embedder;
 
+import io.smallrye.common.annotation.Identifier;
+import org.echostream.contracts.kafka.KafkaClientSettings;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -41,10 +44,14 @@ public class EmbedderService {
     private volatile EmbedLoop loop;
     private volatile Thread thread;
     private volatile boolean warmedUp;
+    private final Map<String, Object> connection;
 
     EmbedderService(EmbedderConfig config, MeterRegistry registry, Clock clock,
-                    @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                    @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                    @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
+        // the connection settings (TLS, SASL) the operator gives as kafka.*, for both clients of the loop
+        this.connection = KafkaClientSettings.with(kafka, Map.of());
         this.registry = registry;
         this.clock = clock;
         this.bootstrapServers = bootstrapServers;
@@ -64,7 +71,7 @@ public class EmbedderService {
 
         LoopSettings settings = new LoopSettings(bootstrapServers, Topics.CLIPS.name(), Topics.LATENTS.name(), e.groupId(),
                 e.transactionalId(), e.transactionTimeout(), e.maxRecordBytes(),
-                new BatchPolicy(e.maxBatchSize(), e.maxWait(), e.maxBufferedClips()), Map.of());
+                new BatchPolicy(e.maxBatchSize(), e.maxWait(), e.maxBufferedClips()), connection);
         loop = new EmbedLoop(settings, embedder, new DeadLetters("embedder", clock), new EmbedderMetrics(registry, e.maxBatchSize()), clock);
         thread = new Thread(loop, "embed-loop");
         thread.start();

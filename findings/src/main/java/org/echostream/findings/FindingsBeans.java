@@ -1,5 +1,8 @@
 package org.echostream.findings;
 
+import io.smallrye.common.annotation.Identifier;
+import java.util.Map;
+
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -82,8 +85,9 @@ class FindingsBeans {
 
     @Produces
     @Singleton
-    KafkaDeliveryLog deliveryLog(FindingsConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new KafkaDeliveryLog(bootstrapServers, config.findings().transactionalId(), java.time.Duration.ofSeconds(30));
+    KafkaDeliveryLog deliveryLog(FindingsConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                                 @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        return new KafkaDeliveryLog(bootstrapServers, config.findings().transactionalId(), java.time.Duration.ofSeconds(30), kafka);
     }
 
     void closeDeliveryLog(@Disposes KafkaDeliveryLog log) {

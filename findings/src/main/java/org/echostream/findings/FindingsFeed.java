@@ -1,5 +1,8 @@
 package org.echostream.findings;
 
+import io.smallrye.common.annotation.Identifier;
+import org.echostream.contracts.kafka.KafkaClientSettings;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -80,10 +83,13 @@ class FindingsFeed {
     private volatile String waitingFor;
     private volatile long toCatchUp = -1;
     private KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Object> connection;
     private Thread thread;
 
     FindingsFeed(FindingsDesk desk, FindingsConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                 KafkaDeliveryLog log, Transport transport, MeterRegistry metrics, Clock clock) {
+                 KafkaDeliveryLog log, Transport transport, MeterRegistry metrics, Clock clock,
+                 @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.connection = kafka;
         this.desk = desk;
         this.config = config;
         this.bootstrap = bootstrap;
@@ -99,12 +105,12 @@ class FindingsFeed {
 
     /** After the topic catalogue exists (its observer runs at the default priority). */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
-        consumer = new KafkaConsumer<>(Map.of(
+        consumer = new KafkaConsumer<>(KafkaClientSettings.with(connection, Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, "echostream-findings",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::run, "findings-feed");
         thread.setDaemon(true);

@@ -1,5 +1,7 @@
 package org.echostream.findings;
 
+import org.echostream.contracts.kafka.KafkaClientSettings;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +40,12 @@ final class KafkaDeliveryLog implements DeliveryLog, AutoCloseable {
     private final AvroSerde<DeadLetter> letters = AvroSerde.of(DeadLetter.class);
 
     KafkaDeliveryLog(String bootstrapServers, String transactionalId, Duration timeout) {
-        this.configs = Map.of(
+        this(bootstrapServers, transactionalId, timeout, Map.of());
+    }
+
+    /** @param connection the {@code kafka.*} settings; the connection ones (TLS, SASL) are used */
+    KafkaDeliveryLog(String bootstrapServers, String transactionalId, Duration timeout, Map<String, Object> connection) {
+        this.configs = KafkaClientSettings.with(connection, Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.CLIENT_ID_CONFIG, transactionalId,
@@ -47,7 +54,7 @@ final class KafkaDeliveryLog implements DeliveryLog, AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis(),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 1000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000)));
         this.timeout = timeout;
     }
 

@@ -188,10 +188,10 @@ class FindingsToOrthancIT {
                     return outcome;
                 }
             };
-            KafkaDeliveryLog log = beans.deliveryLog(config, bootstrap);
+            KafkaDeliveryLog log = beans.deliveryLog(config, bootstrap, java.util.Map.of());
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             FindingsDesk desk = beans.desk(config, beans.builder(config, "it"), counting, log, new MicrometerDeliveryMetrics(registry), clock);
-            FindingsFeed feed = new FindingsFeed(desk, config, bootstrap, log, counting, registry, clock);
+            FindingsFeed feed = new FindingsFeed(desk, config, bootstrap, log, counting, registry, clock, java.util.Map.of());
             feed.onStart(new StartupEvent());
             return new RunningFeed(feed, log);
         }

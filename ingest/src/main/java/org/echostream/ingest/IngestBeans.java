@@ -1,5 +1,7 @@
 package org.echostream.ingest;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.echostream.contracts.model.ModelManifest;
 import org.echostream.ingest.completeness.StudyCompleteness;
+import org.echostream.ingest.dicom.BudgetedDecoder;
 import org.echostream.ingest.dicom.DicomLimits;
 import org.echostream.ingest.dicom.PixelMedDicomDecoder;
 import org.echostream.ingest.kafka.KafkaInstancePublisher;
@@ -65,16 +68,24 @@ class IngestBeans {
 
     @Produces
     @Singleton
-    InstanceProcessor processor(DicomLimits limits, ClipShape shape, IngestConfig config, Clock clock) {
+    InstanceProcessor processor(DicomLimits limits, ClipShape shape, IngestConfig config, Clock clock, MeterRegistry metrics) {
         IngestConfig.Ingest c = config.ingest();
         Prep1.Settings prep = new Prep1.Settings(new RegionFinder.Settings(c.motionThreshold(), c.minSectorFraction()), c.minClips());
-        return new InstanceProcessor(new PixelMedDicomDecoder(limits), shape, new InstanceClassifier(c.nonCardiacTerms()), prep, clock);
+        if (c.decodeThreads() < c.concurrentInstances()) {
+            throw new IllegalStateException("echostream.ingest.decode-threads (" + c.decodeThreads() + ") must be at least "
+                    + "echostream.ingest.concurrent-instances (" + c.concurrentInstances() + ")");
+        }
+        BudgetedDecoder decoder = new BudgetedDecoder(new PixelMedDicomDecoder(limits), c.decodeTimeout(), c.decodeThreads());
+        // decode threads in use, abandoned ones included: a value stuck above concurrent-instances means decodes that never end
+        metrics.gauge("echostream.ingest.decode.threads.busy", decoder, BudgetedDecoder::running);
+        return new InstanceProcessor(decoder, shape, new InstanceClassifier(c.nonCardiacTerms()), prep, clock);
     }
 
     @Produces
     @Singleton
-    KafkaSettings kafkaSettings(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestConfig config) {
-        return new KafkaSettings(bootstrapServers, config.kafka().publishTimeout());
+    KafkaSettings kafkaSettings(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, IngestConfig config,
+                                @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        return new KafkaSettings(bootstrapServers, config.kafka().publishTimeout(), kafka);
     }
 
     @Produces

@@ -2,10 +2,12 @@ package org.echostream.ingest;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.echostream.contracts.security.SignInSettings;
 import org.echostream.ingest.pacs.PacsNode;
 import org.echostream.ingest.scp.ScpLimits;
 
@@ -103,6 +105,21 @@ public interface IngestConfig {
          */
         @WithDefault("1610612736")
         long maxDecodedPixelBytes();
+
+        /**
+         * Longest the decode of one instance may take: past it the instance is rejected as DECODE_TIMEOUT and the
+         * decode thread is interrupted and abandoned, so a codestream that makes a codec spin holds no slot.
+         */
+        @WithDefault("30s")
+        Duration decodeTimeout();
+
+        /**
+         * Decode threads at most: the instances decoded at once (concurrent-instances) plus room for decodes abandoned
+         * after their budget that still run (each keeps what it allocated until it ends, so the room is small); with all
+         * taken, a further instance is refused as DECODE_TIMEOUT.
+         */
+        @WithDefault("4")
+        int decodeThreads();
 
         /** Deepest sequence nesting accepted. */
         @WithDefault("16")
@@ -315,5 +332,21 @@ public interface IngestConfig {
 
         /** Client addresses (IP or CIDR, e.g. 10.20.0.0/16) allowed to post; absent: any (the network policy decides). */
         Optional<List<String>> allowedClients();
+
+        Auth auth();
+    }
+
+    /** Who may post: the api's identities, with role sender or admin (docs/ingest.md, "STOW-RS"). */
+    interface Auth {
+        /**
+         * local: HTTP Basic against the local users file the api also reads; oidc: bearer tokens of the hospital's IdP,
+         * with the same quarkus.oidc.* settings (issuer, audience, keys) as the api.
+         */
+        @WithDefault("local")
+        SignInSettings.Mode mode();
+
+        /** The local users file (shared with the api: created with random passwords by whichever starts first, mode 600). */
+        @WithDefault("${ECHOSTREAM_DATA_DIR:.data}/api-credentials.properties")
+        Path credentialsFile();
     }
 }

@@ -1,5 +1,6 @@
 package org.echostream.ingest;
 
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import org.echostream.ingest.stow.ClientFilter;
+import org.echostream.ingest.stow.StowAuditTrail;
 import org.echostream.ingest.stow.StowResponse;
 import org.echostream.ingest.stow.StowService;
 import org.jboss.logging.Logger;
@@ -31,8 +33,10 @@ public class StowResource {
     private final IngestService service;
     private final IngestConfig config;
     private final ClientFilter clients;
+    private final CurrentVertxRequest current;
 
-    StowResource(StowService stow, IngestService service, IngestConfig config) {
+    StowResource(StowService stow, IngestService service, IngestConfig config, CurrentVertxRequest current) {
+        this.current = current;
         this.stow = stow;
         this.service = service;
         this.config = config;
@@ -64,6 +68,10 @@ public class StowResource {
             return refuse(StowResponse.refused(503, "ingest is starting (ledger loading); send again shortly"));
         }
         StowResponse r = stow.store(contentType, body, study, client);
+        if (current.getCurrent() != null) {
+            // for the audit record of this request, written once its status is known (StowAuditFilter)
+            current.getCurrent().put(StowAuditTrail.STUDIES_STORED, r.studiesStored());
+        }
         if (r.error() != null) {
             LOG.warnf("STOW-RS from %s refused (%d): %s", client, r.httpStatus(), r.error());
             return refuse(r);

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.echostream.contracts.AuditOutcome;
+import org.echostream.contracts.AuditRecord;
 import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.kafka.Topics;
 import org.echostream.ingest.testing.PackagedIngest;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * STOW-RS on the packaged service against the real broker: stored instances are on Kafka when the answer comes,
  * refused ones are named in the Failed SOP Sequence with a reason, a whole request of the wrong kind is refused.
+ * Only a signed-in sender (or admin) may post, and every attempt, accepted or refused, is on the audit topic.
  */
 @ExtendWith(LocalKafkaExtension.class)
 class StowIT {
@@ -45,6 +48,7 @@ class StowIT {
     static Path dir;
     private static String bootstrap;
     private static PackagedIngest service;
+    private static String senderAuth;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -53,6 +57,8 @@ class StowIT {
         bootstrap = kafka.bootstrapServers();
         service = PackagedIngest.serve(bootstrap, dir, Map.of("echostream.model.dir", TestFiles.resource("model-short").toString(),
                 "echostream.jobs.group-id", "ingest-jobs-" + UUID.randomUUID()));
+        // the service generated the local users file at start, as the api does: the operator reads the password there
+        senderAuth = basic("sender", PackagedIngest.password(dir, "sender"));
     }
 
     @AfterAll
@@ -134,6 +140,91 @@ class StowIT {
         assertThat(json.readTree(r.body()).get("error").asText()).isNotBlank();
     }
 
+    @Test
+    void refuses_a_request_without_credentials_with_401_stores_nothing_and_audits_the_attempt() throws Exception {
+        String sop = uid();
+        String requestId = "stow-anon-" + UUID.randomUUID();
+        HttpResponse<String> r = post("/dicomweb/studies", MULTIPART, multipart(loop(sop)), null, requestId);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+        // the scheme name is case-insensitive (RFC 9110 11.1); Quarkus writes it in lower case
+        assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).startsWithIgnoringCase("basic");
+        AuditRecord audit = audit(requestId);
+        assertThat(audit.getOutcome()).isEqualTo(AuditOutcome.DENIED);
+        assertThat(audit.getPrincipal()).isEqualTo("anonymous");
+        assertThat(audit.getHttpStatus()).isEqualTo(401);
+        assertThat(audit.getAction()).isEqualTo("POST /dicomweb/studies");
+        assertThat(audit.getClientAddress()).isEqualTo("127.0.0.1");
+        assertThat(records(Set.of(sop))).as("nothing of a refused request is published").isEmpty();
+    }
+
+    @Test
+    void refuses_a_wrong_password_with_401_and_audits_the_name_it_tried() throws Exception {
+        String requestId = "stow-wrong-" + UUID.randomUUID();
+        HttpResponse<String> r = post("/dicomweb/studies/1.2.3.4", MULTIPART, multipart(loop(uid())), basic("sender", "not-the-password"),
+                requestId);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+        AuditRecord audit = audit(requestId);
+        assertThat(audit.getOutcome()).isEqualTo(AuditOutcome.DENIED);
+        assertThat(audit.getPrincipal()).isEqualTo("anonymous");
+        assertThat(audit.getAttemptedUser()).isEqualTo("sender");
+        assertThat(audit.getAction()).isEqualTo("POST /dicomweb/studies/{studyInstanceUid}");
+        assertThat(audit.getResourceId()).isEqualTo("1.2.3.4");
+    }
+
+    @Test
+    void refuses_a_clinician_with_403_stores_nothing_and_audits_who_it_was() throws Exception {
+        String sop = uid();
+        String requestId = "stow-clinician-" + UUID.randomUUID();
+        HttpResponse<String> r = post("/dicomweb/studies", MULTIPART, multipart(loop(sop)),
+                basic("clinician", PackagedIngest.password(dir, "clinician")), requestId);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        AuditRecord audit = audit(requestId);
+        assertThat(audit.getOutcome()).isEqualTo(AuditOutcome.DENIED);
+        assertThat(audit.getPrincipal()).isEqualTo("clinician");
+        assertThat(audit.getRoles()).containsExactly("clinician");
+        assertThat(records(Set.of(sop))).isEmpty();
+    }
+
+    @Test
+    void a_signed_in_sender_stores_and_the_accepted_request_is_audited() throws Exception {
+        String sop = uid();
+        String requestId = "stow-sender-" + UUID.randomUUID();
+        HttpResponse<String> r = post("/dicomweb/studies", MULTIPART, multipart(loop(sop)), senderAuth, requestId);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<InstanceRecord> stored = records(Set.of(sop));
+        assertThat(stored).hasSize(1);
+        AuditRecord audit = audit(requestId);
+        assertThat(audit.getStudyInstanceUids()).as("the study written").containsExactly(stored.get(0).getStudyInstanceUid());
+        assertThat(audit.getOutcome()).isEqualTo(AuditOutcome.ALLOWED);
+        assertThat(audit.getPrincipal()).isEqualTo("sender");
+        assertThat(audit.getRoles()).containsExactly("sender");
+        assertThat(audit.getHttpStatus()).isEqualTo(200);
+    }
+
+    /** The audit record of one request, by its request id; records are written once the status is known, so wait (bounded). */
+    private static AuditRecord audit(String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            var found = TopicReader.<AuditRecord>read(bootstrap, Topics.AUDIT, rec -> rec.value() != null && requestId.equals(rec.value().getRequestId()));
+            if (!found.isEmpty()) {
+                assertThat(found).as("one record per attempt").hasSize(1);
+                return found.get(0).value();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no audit record with request id " + requestId + " on " + Topics.AUDIT.name() + " within 30 s");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String uid() {
         return "2.25." + new java.math.BigInteger(UUID.randomUUID().toString().replace("-", ""), 16);
     }
@@ -154,9 +245,20 @@ class StowIT {
     }
 
     private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort + path)).timeout(Duration.ofSeconds(60))
+        return post(path, contentType, body, senderAuth, null);
+    }
+
+    private HttpResponse<String> post(String path, String contentType, byte[] body, String authorization, String requestId) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort + path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", contentType).header("Accept", "application/dicom+json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        if (requestId != null) {
+            b.header("X-Request-Id", requestId);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> sops(JsonNode sequence) {

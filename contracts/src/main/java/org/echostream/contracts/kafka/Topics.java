@@ -89,7 +89,7 @@ public final class Topics {
     public static final Topic<String, AuditRecord> AUDIT = new Topic<>(
             "echostream.audit.v1", UID, AvroSerde.of(AuditRecord.class), AuditRecord.class, 3,
             retained(Duration.ofDays(6 * 366), null), false,
-            "Every access to patient data through the API, allowed or denied; key event id.");
+            "Every access to patient data through the API and every STOW-RS attempt, allowed or denied; key event id.");
 
     public static final Topic<String, FindingsDelivery> FINDINGS_DELIVERIES = new Topic<>(
             "echostream.findings-deliveries.v1", UID, AvroSerde.of(FindingsDelivery.class), FindingsDelivery.class, 3,

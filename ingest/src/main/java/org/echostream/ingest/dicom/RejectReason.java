@@ -36,6 +36,11 @@ public enum RejectReason {
      * at once, or a codec's own buffers): the instance is refused, the service goes on.
      */
     DECODE_OUT_OF_MEMORY,
+    /**
+     * The decode took longer than its time budget (a codestream that makes a codec spin, or no decode thread free
+     * because earlier ones overran theirs and still run): the instance is refused, the service goes on.
+     */
+    DECODE_TIMEOUT,
     /** A compressed frame the codec could not decode. */
     CORRUPT_COMPRESSED_FRAME,
     /** Palette colour lookup tables missing or inconsistent. */

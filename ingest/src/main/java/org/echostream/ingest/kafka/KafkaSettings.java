@@ -1,7 +1,6 @@
 package org.echostream.ingest.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -9,12 +8,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.echostream.contracts.kafka.KafkaClientSettings;
 
 /**
- * How ingest talks to the broker: where it is, and how long a publish may take before the instance is
- * refused (the sender then retries; nothing is acknowledged that is not durable).
+ * How ingest talks to the broker: where it is, how to connect (TLS or SASL settings given as {@code kafka.*}), and how
+ * long a publish may take before the instance is refused (the sender then retries; nothing is acknowledged that is not
+ * durable).
+ *
+ * @param connection Quarkus' {@code default-kafka-broker} map ({@code kafka.*} without the prefix); only its
+ *                   connection settings are used ({@link KafkaClientSettings})
  */
-public record KafkaSettings(String bootstrapServers, Duration publishTimeout) {
+public record KafkaSettings(String bootstrapServers, Duration publishTimeout, Map<String, Object> connection) {
+
+    public KafkaSettings {
+        connection = Map.copyOf(connection);
+    }
+
+    /** Plaintext to the given brokers (tests, the local run). */
+    public KafkaSettings(String bootstrapServers, Duration publishTimeout) {
+        this(bootstrapServers, publishTimeout, Map.of());
+    }
 
     /** Clips and their records fit well below the clip topic's 8 MiB record limit. */
     private static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -28,7 +41,7 @@ public record KafkaSettings(String bootstrapServers, Duration publishTimeout) {
 
     Map<String, Object> producer() {
         int timeout = (int) publishTimeout.toMillis();
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = KafkaClientSettings.with(connection, Map.of());
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -44,7 +57,7 @@ public record KafkaSettings(String bootstrapServers, Duration publishTimeout) {
 
     /** A consumer that reads committed records only; values as bytes, decoded (or refused as poison) by the caller. */
     Map<String, Object> consumer(String groupId) {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = KafkaClientSettings.with(connection, Map.of());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

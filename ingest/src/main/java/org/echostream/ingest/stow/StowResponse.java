@@ -17,8 +17,8 @@ public record StowResponse(int httpStatus, List<Stored> stored, List<Failed> fai
     public static final int DATA_SET_DOES_NOT_MATCH = 0xA900;
     public static final int CANNOT_UNDERSTAND = 0xC000;
 
-    /** An instance now durable here. */
-    public record Stored(String sopClassUid, String sopInstanceUid) {
+    /** An instance now durable here; the study is null when the instance was already here (not read again). */
+    public record Stored(String sopClassUid, String sopInstanceUid, String studyInstanceUid) {
     }
 
     /** An instance not stored; UIDs may be empty when the part could not be read far enough to know them. */
@@ -48,6 +48,11 @@ public record StowResponse(int httpStatus, List<Stored> stored, List<Failed> fai
     /** A request refused as a whole (wrong media type, malformed body), with the reason. */
     public static StowResponse refused(int httpStatus, String error) {
         return new StowResponse(httpStatus, List.of(), List.of(), error);
+    }
+
+    /** The studies this request wrote instances of (for its audit record), in order, without repeats. */
+    public List<String> studiesStored() {
+        return stored.stream().map(Stored::studyInstanceUid).filter(uid -> uid != null && !uid.isEmpty()).distinct().toList();
     }
 
     /** The response body as DICOM JSON (application/dicom+json); each failed item also carries its reason in words as Error Comment (0000,0902). */

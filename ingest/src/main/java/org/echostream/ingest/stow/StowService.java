@@ -98,7 +98,7 @@ public final class StowService {
 
     private static void record(int index, IngestResult result, List<StowResponse.Stored> stored, List<StowResponse.Failed> failed) {
         if (result instanceof IngestResult.AlreadyIngested already) {
-            stored.add(new StowResponse.Stored("", already.sopInstanceUid()));
+            stored.add(new StowResponse.Stored("", already.sopInstanceUid(), null));
             return;
         }
         if (result instanceof IngestResult.Declined declined) {
@@ -118,7 +118,7 @@ public final class StowService {
             StoreStatus status = IngestingStoreHandler.statusOf(result);
             failed.add(new StowResponse.Failed(sopClass, sop, status.code(), p.verdict().reasonCode() + ": " + p.verdict().reasonDetail()));
         } else {
-            stored.add(new StowResponse.Stored(sopClass, sop));
+            stored.add(new StowResponse.Stored(sopClass, sop, p.facts().studyInstanceUid()));
         }
     }
 

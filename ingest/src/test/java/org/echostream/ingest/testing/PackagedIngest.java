@@ -80,11 +80,26 @@ public final class PackagedIngest implements AutoCloseable {
     private static List<String> command(String bootstrap, Path dir, Map<String, String> properties) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
                 "-Dkafka.bootstrap.servers=" + bootstrap, "-Dquarkus.log.console.json.enabled=false",
-                "-Dechostream.spool.dir=" + dir.resolve("spool"), "-Dechostream.scp.bind-address=127.0.0.1"));
+                "-Dechostream.spool.dir=" + dir.resolve("spool"), "-Dechostream.scp.bind-address=127.0.0.1",
+                "-Dechostream.stow.auth.credentials-file=" + credentialsFile(dir)));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(JAR.toString());
         return command;
+    }
+
+    /** The local users file the service reads (or generates) for STOW-RS sign-in, beside its spool. */
+    public static Path credentialsFile(Path dir) {
+        return dir.resolve("api-credentials.properties");
+    }
+
+    /** A local user's password from that file, as an operator would read it. */
+    public static String password(Path dir, String user) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(credentialsFile(dir))) {
+            p.load(in);
+        }
+        return java.util.Objects.requireNonNull(p.getProperty(user + ".password"), user + " is not in " + credentialsFile(dir));
     }
 
     public String logText() throws IOException {

@@ -28,12 +28,15 @@ public record ServiceAccess(String service, List<Topic<?, ?>> reads, List<Topic<
 
     private static final String PREFIX = "echostream-";
 
-    /** Step 1 of the data flow: DICOM in, study/instance/clips out in one transaction; carries out batch jobs. */
+    /**
+     * Step 1 of the data flow: DICOM in, study/instance/clips out in one transaction; carries out batch jobs; audits
+     * every STOW-RS attempt (a write of patient data) on audit.v1 as the api audits its requests.
+     */
     public static final ServiceAccess INGEST = new ServiceAccess("ingest",
             // instances.v1 is the import ledger, job-status.v1 the resume cursor (imports, backfills) and study-status.v1
             // the study completeness state restored at start: ingest reads back what it wrote.
             List.of(Topics.JOB_COMMANDS, Topics.INSTANCES, Topics.JOB_STATUS, Topics.STUDY_STATUS),
-            List.of(Topics.STUDIES, Topics.STUDY_STATUS, Topics.INSTANCES, Topics.CLIPS, Topics.JOB_STATUS, Topics.DLQ_INGEST),
+            List.of(Topics.STUDIES, Topics.STUDY_STATUS, Topics.INSTANCES, Topics.CLIPS, Topics.JOB_STATUS, Topics.DLQ_INGEST, Topics.AUDIT),
             true, false);
 
     /** Step 2: clips in, latents out, consume-transform-produce in one transaction. */

@@ -1,4 +1,4 @@
-package org.echostream.api.security;
+package org.echostream.contracts.security;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -23,9 +23,11 @@ import java.util.Set;
 
 /**
  * The local installation's users: generated on first start with random passwords into a file only its
- * owner can read (mode 600), and read from it afterwards. Two users: {@code clinician} (role clinician)
- * and {@code admin} (roles admin and clinician). Nothing is hard-coded; deleting the file and restarting
- * makes new passwords.
+ * owner can read (mode 600), and read from it afterwards. Three users: {@code clinician} (role clinician),
+ * {@code admin} (roles admin and clinician) and {@code sender} (role sender: may post studies to ingest's
+ * STOW-RS, nothing else). Nothing is hard-coded; deleting the file and restarting makes new passwords.
+ * The api and ingest read the same file (pure Java here, so neither service depends on the other);
+ * whichever starts first writes it.
  *
  * <p>File format (Java properties): {@code <user>.password} and {@code <user>.roles} (comma separated).
  * Only SHA-256 digests of the passwords stay in memory, compared in constant time.
@@ -112,8 +114,8 @@ public final class LocalCredentials {
             Files.createDirectories(parent);
         }
         StringBuilder text = new StringBuilder()
-                .append("# echostream api: local users, generated ").append(clock.instant()).append(".\n")
-                .append("# Readable by its owner only. Delete this file and restart the api for new passwords.\n");
+                .append("# echostream: local users (api and ingest STOW-RS), generated ").append(clock.instant()).append(".\n")
+                .append("# Readable by its owner only. Delete this file and restart for new passwords.\n");
         for (var user : DEFAULT_USERS.entrySet()) {
             text.append(user.getKey()).append(".password=").append(password(random)).append('\n')
                     .append(user.getKey()).append(".roles=").append(String.join(",", user.getValue())).append('\n');
@@ -122,7 +124,7 @@ public final class LocalCredentials {
             // Created with owner-only permissions, so the passwords are never readable by others, not even briefly.
             Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (FileAlreadyExistsException e) {
-            return; // another api instance on the same data folder was first; read what it wrote
+            return; // another service on the same data folder was first; read what it wrote
         }
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
@@ -147,7 +149,7 @@ public final class LocalCredentials {
                     Set.copyOf(Arrays.stream(roles.split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList())));
         }
         if (users.isEmpty()) {
-            throw new IllegalStateException("credentials file " + file + " names no user: delete it and restart the api to generate one");
+            throw new IllegalStateException("credentials file " + file + " names no user: delete it and restart to generate one");
         }
         return new LocalCredentials(file, origin, Map.copyOf(users));
     }
@@ -172,6 +174,7 @@ public final class LocalCredentials {
         Map<String, List<String>> users = new LinkedHashMap<>();
         users.put("clinician", List.of("clinician"));
         users.put("admin", List.of("admin", "clinician"));
+        users.put("sender", List.of("sender"));
         return java.util.Collections.unmodifiableMap(users);
     }
 }

@@ -1,4 +1,4 @@
-package org.echostream.api.security;
+package org.echostream.contracts.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +36,8 @@ class LocalCredentialsTest {
         assertThat(read.verify("clinician", "guess".toCharArray())).isEmpty();
         assertThat(read.verify("nobody", password.toCharArray())).isEmpty();
         assertThat(read.user("admin").orElseThrow().roles()).containsExactlyInAnyOrder("admin", "clinician");
+        // the STOW-RS sender may post studies and nothing else: no clinician role, so the api shows it no patient
+        assertThat(read.user("sender").orElseThrow().roles()).containsExactly("sender");
     }
 
     @Test
