@@ -3,6 +3,11 @@
 
 const studyUid = new URLSearchParams(location.search).get('study');
 let cineTimer = null;
+/** What the next answer is about: the selected series, and an event of it or null for the series as a whole. */
+const review = { seriesUid: null, eventId: null, events: [] };
+const SEGMENTS = ['basal anterior', 'basal anteroseptal', 'basal inferoseptal', 'basal inferior', 'basal inferolateral',
+  'basal anterolateral', 'mid anterior', 'mid anteroseptal', 'mid inferoseptal', 'mid inferior', 'mid inferolateral',
+  'mid anterolateral', 'apical anterior', 'apical septal', 'apical inferior', 'apical lateral', 'apex'];
 
 async function loadStudy() {
   let study;
@@ -47,6 +52,10 @@ async function selectSeries(seriesUid) {
     fact('Peak clip score', score(series.peakScore)), fact('Status', series.status.toLowerCase()),
     ...series.instances.filter(i => i.verdict !== 'CLIPS').map(i => fact('Not scored', i.reasonCode + ': ' + (i.reasonDetail || ''))));
   renderEvents(series.events);
+  review.seriesUid = seriesUid;
+  review.events = series.events;
+  setReviewTarget(null);
+  loadFeedback();
   const m = series.model;
   document.getElementById('provenance').textContent = (m ? 'Model ' + m.name + ' ' + m.version + ', preprocessing ' + m.preprocessingVersion
       + ' (encoder sha256 ' + m.encoderSha256.substring(0, 12) + '…). ' : 'Not scored yet. ') + 'Research software, not a medical device.';
@@ -66,7 +75,7 @@ function flagText(series) { return series.flagged ? '(flagged)' : ''; }
 function renderEvents(events) {
   const body = document.querySelector('#events tbody');
   if (!events.length) {
-    body.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No anomaly events in this series.')));
+    body.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'No anomaly events in this series.')));
     return;
   }
   body.replaceChildren(...events.map(e => el('tr', {},
@@ -77,7 +86,83 @@ function renderEvents(events) {
     el('td', { class: 'num' }, score(e.meanScore)),
     el('td', {}, 'rows ' + e.region.rowStart + '–' + e.region.rowEnd + ' × cols ' + e.region.colStart + '–' + e.region.colEnd
       + '; ' + e.region.sourceWidth + '×' + e.region.sourceHeight + ' px at (' + e.region.sourceX + ', ' + e.region.sourceY + ')'),
-    el('td', { class: 'muted' }, e.rule))));
+    el('td', { class: 'muted' }, e.rule),
+    el('td', {}, el('button', { type: 'button', class: 'review-event', 'data-event': e.eventId,
+      onclick: () => { setReviewTarget(e.eventId); document.querySelector('#review .answer.agree').focus(); } }, 'Review event')))));
+}
+
+function eventLabel(e) { return 'event ' + e.startSeconds.toFixed(2) + '–' + e.endSeconds.toFixed(2) + ' s'; }
+
+function setReviewTarget(eventId) {
+  review.eventId = eventId;
+  const e = review.events.find(x => x.eventId === eventId);
+  document.getElementById('review-target').textContent = e ? eventLabel(e) : 'this series as a whole';
+  document.getElementById('review-series').hidden = !e;
+}
+
+async function loadFeedback() {
+  try {
+    renderFeedback(await api('/api/v1/series/' + encodeURIComponent(review.seriesUid) + '/feedback'));
+  } catch (e) {
+    document.getElementById('feedback-result').textContent = e.message;
+  }
+}
+
+function answerRow(a) {
+  const e = review.events.find(x => x.eventId === a.eventId);
+  return el('tr', { class: 'answer-' + a.answer.toLowerCase() },
+    el('td', {}, new Date(a.answeredAt).toLocaleString()), el('td', {}, a.clinician),
+    el('td', {}, a.eventId ? (e ? eventLabel(e) : 'an event') : 'series'), el('td', {}, a.answer.toLowerCase()),
+    el('td', {}, a.finding ? a.finding.replaceAll('_', ' ').toLowerCase() + (a.segment ? ' (segment ' + a.segment + ', ' + SEGMENTS[a.segment - 1] + ')' : '') : '—'),
+    el('td', {}, a.comment || ''));
+}
+
+function renderFeedback(f) {
+  const s = f.summary;
+  document.getElementById('review-info').textContent = s.reviewed
+    ? '(reviewed: ' + s.agree + ' agree, ' + s.disagree + ' disagree, ' + s.uncertain + ' uncertain; ' + s.reviewers + ' clinician' + (s.reviewers === 1 ? '' : 's') + ')'
+    : (s.awaitingReview ? '(flagged, not yet reviewed)' : '(no answer yet)');
+  const body = document.querySelector('#feedback tbody');
+  body.replaceChildren(...(f.current.length ? f.current.map(answerRow)
+    : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No answer yet.'))]));
+  document.querySelector('#feedback-history tbody').replaceChildren(...f.history.map(answerRow));
+}
+
+async function sendAnswer(answer) {
+  if (!review.seriesUid) return;
+  const finding = document.getElementById('finding').value;
+  const body = { answer: answer, eventId: review.eventId, finding: finding || null,
+    segment: finding === 'REGIONAL_WALL_MOTION_ABNORMALITY' ? Number(document.getElementById('segment').value) : null,
+    comment: document.getElementById('comment').value || null };
+  const result = document.getElementById('feedback-result');
+  result.textContent = 'Recording…';
+  try {
+    const f = await api('/api/v1/series/' + encodeURIComponent(review.seriesUid) + '/feedback',
+      { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' }, body: JSON.stringify(body) });
+    renderFeedback(f);
+    result.textContent = 'Recorded: ' + answer.toLowerCase() + ' on ' + document.getElementById('review-target').textContent + '.';
+    // A finding belongs to one answer: clear it so the next answer does not carry it by accident.
+    document.getElementById('comment').value = '';
+    document.getElementById('finding').value = '';
+    document.getElementById('segment-label').hidden = true;
+  } catch (e) {
+    result.textContent = 'Not recorded: ' + e.message;
+  }
+}
+
+function setUpReview() {
+  const segment = document.getElementById('segment');
+  segment.replaceChildren(...SEGMENTS.map((name, i) => el('option', { value: i + 1 }, (i + 1) + ' ' + name)));
+  const finding = document.getElementById('finding');
+  finding.addEventListener('change', () => { document.getElementById('segment-label').hidden = finding.value !== 'REGIONAL_WALL_MOTION_ABNORMALITY'; });
+  for (const b of document.querySelectorAll('#review .answer')) b.addEventListener('click', () => sendAnswer(b.dataset.answer));
+  document.getElementById('review-series').addEventListener('click', () => setReviewTarget(null));
+  // One key per answer, as long as the clinician is not typing in a field.
+  document.addEventListener('keydown', e => {
+    if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) return;
+    const answer = { a: 'AGREE', d: 'DISAGREE', u: 'UNCERTAIN' }[e.key.toLowerCase()];
+    if (answer) { e.preventDefault(); sendAnswer(answer); }
+  });
 }
 
 /** Clip score against time as an SVG line with the events shaded; each clip a clickable point. */
@@ -186,4 +271,5 @@ async function loadSimilar() {
 }
 
 header();
+setUpReview();
 loadStudy();

@@ -4,6 +4,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.echostream.api.audit.AuditTrail;
+import org.echostream.api.feedback.FeedbackRules;
 import org.echostream.api.jobs.ImportJobs;
 import org.echostream.api.model.CineStore;
 import org.echostream.api.model.ReadModel;
@@ -33,5 +34,11 @@ class ApiBeans {
     @Singleton
     ImportJobs importJobs(Clock clock, ApiConfig config) {
         return new ImportJobs(clock, config.api().jobs().maxPaths());
+    }
+
+    @Produces
+    @Singleton
+    FeedbackRules feedbackRules(Clock clock, ApiConfig config) {
+        return new FeedbackRules(clock, () -> java.util.UUID.randomUUID().toString(), config.api().feedback().maxCommentChars());
     }
 }

@@ -39,6 +39,10 @@ public interface ApiConfig {
 
         Audit audit();
 
+        Feedback feedback();
+
+        Representation representation();
+
         /** Most rows one worklist or series request returns. */
         @WithDefault("500")
         int maxPageSize();
@@ -100,6 +104,59 @@ public interface ApiConfig {
         int maxPaths();
 
         /** How long a job submission waits for the broker's acknowledgement before answering 503. */
+        @WithDefault("10s")
+        Duration submitTimeout();
+    }
+
+    /** Live representation health from latents.v1 (docs/clinician-loop.md). */
+    interface Representation {
+        /** Latest clips per context over which RankMe, per-dimension std and mean pairwise cosine are computed. */
+        @WithDefault("256")
+        int clipWindow();
+
+        /** First loops of each context taken as the drift reference. */
+        @WithDefault("100")
+        int referenceLoops();
+
+        /** Latest loops compared with the reference. */
+        @WithDefault("50")
+        int driftWindowLoops();
+
+        /** New loops between two drift evaluations (each costs ~0.1 s of CPU at 192 dimensions). */
+        @WithDefault("25")
+        int evaluateEveryLoops();
+
+        /** Permutations of the drift test. */
+        @WithDefault("1000")
+        int permutations();
+
+        /** p-value below which an evaluation alarms. */
+        @WithDefault("0.001")
+        double alpha();
+
+        /** Alarming evaluations in a row that make a context DEGRADED. */
+        @WithDefault("2")
+        int consecutiveAlarms();
+
+        /** Contexts tracked (model × scanner manufacturer); further scanners are pooled as "other". */
+        @WithDefault("50")
+        int maxContexts();
+
+        /** Loops waiting for their last clips; beyond it the oldest is counted with the clips it has. */
+        @WithDefault("1000")
+        int maxPendingLoops();
+
+        /** Evaluations kept per context for the trend. */
+        @WithDefault("200")
+        int trendPoints();
+    }
+
+    interface Feedback {
+        /** Most characters of one feedback comment; a longer one is refused (400) rather than cut. */
+        @WithDefault("2000")
+        int maxCommentChars();
+
+        /** How long a feedback answer waits for the broker's acknowledgement before answering 503 (nothing recorded). */
         @WithDefault("10s")
         Duration submitTimeout();
     }

@@ -35,7 +35,10 @@ import org.echostream.api.model.ReadModel;
 import org.echostream.api.model.RecordRouter;
 import org.echostream.api.model.Views;
 import org.echostream.contracts.AnomalyEvent;
+import org.echostream.contracts.ClipLatents;
 import org.echostream.contracts.DeadLetter;
+import org.echostream.contracts.SeriesFeedback;
+import org.echostream.contracts.kafka.Topics;
 import org.echostream.contracts.kafka.DeadLetters;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -78,10 +81,13 @@ class ReadModelFeed {
     private final Map<String, Object> connection;
     private Thread thread;
 
+    private final RepresentationHealth representation;
+
     ReadModelFeed(ReadModel model, ApiConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                   ApiProducer producer, EventBroadcaster broadcaster, MeterRegistry metrics, Clock clock,
-                  @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                  @Identifier("default-kafka-broker") Map<String, Object> kafka, RepresentationHealth representation) {
         this.connection = kafka;
+        this.representation = representation;
         this.model = model;
         this.router = new RecordRouter(model);
         this.config = config;
@@ -161,6 +167,8 @@ class ReadModelFeed {
                     toCatchUp.set(behind);
                     if (behind == 0) {
                         caughtUp = true;
+                        representation.settle();
+                        republishFeedback();
                         LOG.infof("read model: rebuilt in %d ms: %d studies, %d series, %d records applied",
                                 Duration.between(started, clock.instant()).toMillis(), model.studyCount(), model.seriesCount(), applied.get());
                     } else if (clock.instant().isAfter(nextProgress)) {
@@ -253,7 +261,32 @@ class ReadModelFeed {
         } else {
             outcome = "ignored";
         }
+        if (routed.value() instanceof ClipLatents latents) {
+            var ref = latents.getRef();
+            representation.add(latents, () -> model.manufacturerOf(ref.getSeriesInstanceUid(), ref.getSopInstanceUid()));
+        }
+        if (caughtUp && routed.value() instanceof SeriesFeedback) {
+            republishFeedback();
+        }
         metrics.counter("echostream.api.read.model.records", "topic", record.topic(), "outcome", outcome).increment();
+    }
+
+    /**
+     * A feedback record that lacked answers held here was written from a view that had not seen them (another
+     * replica answered the same series at the same moment). Compaction keeps only the last record of a key, so the
+     * union is written again; every replica that notices does so, which is harmless (merging is by entry id).
+     */
+    private void republishFeedback() {
+        for (SeriesFeedback union : model.takeFeedbackToRepublish(clock.instant())) {
+            LOG.warnf("feedback on series %s: a record lacked answers held here; writing the union (%d answers) again",
+                    union.getSeriesInstanceUid(), union.getEntries().size());
+            metrics.counter("echostream.api.feedback.republished").increment();
+            producer.send(Topics.FEEDBACK, union.getSeriesInstanceUid(), union, (meta, error) -> {
+                if (error != null) {
+                    LOG.errorf("feedback on series %s: the union was not written: %s", union.getSeriesInstanceUid(), error.getMessage());
+                }
+            });
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -38,6 +38,8 @@ public class StudyResource {
             @Parameter(description = "first study date, YYYY-MM-DD") @QueryParam("from") String from,
             @Parameter(description = "last study date, YYYY-MM-DD") @QueryParam("to") String to,
             @Parameter(description = "true: flagged only; false: unflagged only") @QueryParam("flagged") Boolean flagged,
+            @Parameter(description = "true: reviewed by a clinician only; false: not reviewed yet (with flagged=true: flagged, awaiting review)")
+            @QueryParam("reviewed") Boolean reviewed,
             @Parameter(description = "RECEIVED, IN_PROGRESS, SCORED or NOT_SCORED") @QueryParam("status") String status,
             @Parameter(description = "text in patient name or id, accession, description or UID") @QueryParam("q") String text,
             @QueryParam("offset") @DefaultValue("0") int offset,
@@ -47,7 +49,7 @@ public class StudyResource {
             throw ApiErrors.badRequest("limit " + limit + " is above the page size of " + config.api().maxPageSize());
         }
         try {
-            return model.studies(new StudyQuery(date("from", from), date("to", to), flagged,
+            return model.studies(new StudyQuery(date("from", from), date("to", to), flagged, reviewed,
                     status == null || status.isBlank() ? null : status.strip(), text, offset, limit));
         } catch (IllegalArgumentException e) {
             throw ApiErrors.badRequest(e.getMessage());

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -67,6 +68,14 @@ class DashboardBrowserIT {
             assertThat(driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).getText()).contains("Fixture, Flagged").contains("0.91");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("user"), "clinician (clinician)"));
             assertThat(driver.findElements(By.id("jobs-link"))).as("a clinician is not offered the admin's jobs page").isEmpty();
+            // The representation panel lists every model and scanner the latents brought (the fixture's at least).
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#representation tbody"), "echojepa-sim-tiny@1.2.3"));
+            assertThat(driver.findElement(By.cssSelector("#representation tbody")).getText())
+                    .as("the fixture loops' scanner comes from their instance records, whatever order the rebuild read them in")
+                    .contains("echostream-sim");
+            assertThat((Boolean) ((JavascriptExecutor) driver).executeScript("return [...document.querySelectorAll('#representation tbody tr')]"
+                    + ".some(r => r.cells[0].textContent === 'echojepa-sim-tiny@1.2.3' && r.cells[1].textContent === 'unknown');"))
+                    .as("no fixture loop counted under an unknown scanner").isFalse();
             save(driver, "worklist.png");
             driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).click();
 
@@ -86,6 +95,63 @@ class DashboardBrowserIT {
                 Files.createDirectories(docs);
                 Files.copy(shot, docs.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
             }
+        } finally {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void a_clinician_opens_a_flagged_study_awaiting_review_disagrees_and_the_worklist_shows_it_reviewed() throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        WebDriver driver = chromium();
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            driver.get(root + "login.html");
+            driver.findElement(By.id("username")).sendKeys("clinician");
+            driver.findElement(By.id("password")).sendKeys(Credentials.password("clinician"));
+            driver.findElement(By.id("signin")).click();
+            By flaggedRow = By.cssSelector("#worklist tbody tr[data-study='" + EchoFixtures.FLAGGED_STUDY + "']");
+            wait.until(ExpectedConditions.presenceOfElementLocated(flaggedRow));
+
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("review"))).selectByValue("awaiting");
+            driver.findElement(By.cssSelector("#filters button[type=submit]")).click();
+            // Only studies awaiting review are left (the first, unfiltered list may still be on screen for a moment).
+            wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                    "const rows = [...document.querySelectorAll('#worklist tbody tr.row')];"
+                            + " return rows.length > 0 && rows.every(r => r.textContent.includes('to review'));"));
+            assertThat(driver.findElement(flaggedRow).getText()).contains("to review");
+            // Keyboard only: the row takes focus and Enter opens the study.
+            driver.findElement(flaggedRow).sendKeys(Keys.ENTER);
+
+            wait.until(ExpectedConditions.urlContains("/study.html"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("review-info"), "flagged, not yet reviewed"));
+            assertThat(driver.findElement(By.id("segment")).isDisplayed()).as("the segment is asked only for a regional finding").isFalse();
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("finding"))).selectByValue("REGIONAL_WALL_MOTION_ABNORMALITY");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("segment")));
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("segment"))).selectByValue("16");
+            driver.findElement(By.id("comment")).sendKeys("lateral wall moves normally; flag is the shadow");
+            driver.findElement(By.cssSelector("#review .answer.disagree")).sendKeys(Keys.ENTER);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feedback-result"), "Recorded: disagree"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("review-info"), "reviewed: 0 agree, 1 disagree"));
+            assertThat(driver.findElement(By.id("feedback")).getText()).contains("clinician").contains("disagree")
+                    .contains("segment 16, apical lateral").contains("flag is the shadow");
+
+            // The event too, by its row's button and the U key.
+            driver.findElement(By.cssSelector("#events button.review-event")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("review-target"), "event 3.75"));
+            new org.openqa.selenium.interactions.Actions(driver).sendKeys("u").perform();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feedback-result"), "Recorded: uncertain on event"));
+            assertThat(driver.findElement(By.id("feedback")).getText()).as("the finding went with the first answer only")
+                    .containsOnlyOnce("regional wall motion abnormality");
+            save(driver, "study-reviewed.png");
+
+            driver.findElement(By.cssSelector("header a.brand")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(flaggedRow, "reviewed"));
+            assertThat(driver.findElement(flaggedRow).getText()).contains("reviewed:").contains("disagree").doesNotContain("to review");
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("review"))).selectByValue("awaiting");
+            driver.findElement(By.cssSelector("#filters button[type=submit]")).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(flaggedRow));
+            save(driver, "worklist-reviewed.png");
         } finally {
             driver.quit();
         }

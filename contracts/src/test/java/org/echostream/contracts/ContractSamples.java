@@ -22,7 +22,7 @@ public final class ContractSamples {
 
     public static List<SpecificRecordBase> all() {
         return List.of(study(), studyStatus(), instance(), clip(), latents(), surprise(), event(), summary(), deadLetter(), audit(),
-                jobCommand(), jobStatus(), findingsDelivery());
+                jobCommand(), jobStatus(), findingsDelivery(), feedback());
     }
 
     public static ModelRef model() {
@@ -167,6 +167,19 @@ public final class ContractSamples {
                 .setSeriesReported(3).setSeriesFlagged(1).setInstancesReferenced(7).setAttempts(2)
                 .setReasonCode("CONNECTION_FAILED").setReasonDetail("destination pacs (PACS@10.0.0.9:104): connection refused")
                 .setNextAttemptAt(T0.plusSeconds(20)).setUpdatedAt(T0.plusSeconds(10))
+                .build();
+    }
+
+    public static SeriesFeedback feedback() {
+        return SeriesFeedback.newBuilder()
+                .setSeriesInstanceUid(SERIES).setStudyInstanceUid(STUDY).setRevision(2)
+                .setEntries(List.of(FeedbackEntry.newBuilder()
+                        .setEntryId("0b6f3c1e-8d1a-4c55-9a0e-5d1f2f0f7a11").setEventId("evt-1").setClinician("dr.house")
+                        .setAnswer(FeedbackAnswer.DISAGREE).setFinding(FeedbackFinding.REGIONAL_WALL_MOTION_ABNORMALITY).setSegment(7)
+                        .setComment("apical lateral hypokinesis").setFlaggedWhenAnswered(true).setScoreWhenAnswered(3.4)
+                        .setModel(model()).setAnsweredAt(T0)
+                        .build()))
+                .setUpdatedAt(T0.plusSeconds(1))
                 .build();
     }
 }

@@ -29,6 +29,10 @@ import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.JobCommand;
 import org.echostream.contracts.JobStatus;
 import org.echostream.contracts.ModelRef;
+import org.echostream.api.feedback.FeedbackLedger;
+import org.echostream.api.feedback.FeedbackRules;
+import org.echostream.contracts.FeedbackEntry;
+import org.echostream.contracts.SeriesFeedback;
 import org.echostream.contracts.SeriesStatus;
 import org.echostream.contracts.SeriesSummary;
 import org.echostream.contracts.StudyRecord;
@@ -58,6 +62,8 @@ public final class ReadModel {
     private final Map<String, StudyStatus> studyStatuses = new HashMap<>();
     private final StudyEmbeddings embeddings = new StudyEmbeddings();
     private final CineStore cine;
+    /** Series whose last feedback record lacked answers held here: the union must be written again (see FeedbackLedger). */
+    private final Set<String> feedbackToRepublish = new TreeSet<>();
 
     /** A clip's surprise without boxing: 392 tokens are 1.5 KB as floats, 6 KB as a List<Float>. */
     private record ClipScore(int clipIndex, int firstFrame, int frameCount, double startSeconds, double endSeconds,
@@ -75,6 +81,7 @@ public final class ReadModel {
         ModelRef model;
         String preprocessing;
         Instant updatedAt;
+        FeedbackLedger feedback;
 
         SeriesState(String uid, String study) {
             this.uid = uid;
@@ -196,6 +203,83 @@ public final class ReadModel {
                 ref.getSeriesInstanceUid() + "/" + ref.getSopInstanceUid() + "/" + ref.getClipIndex(), latents.getPooledEmbedding()));
     }
 
+    /** Clinicians' answers on a series; merged by entry id, never replacing answers held (see {@link FeedbackLedger}). */
+    public Applied apply(SeriesFeedback record) {
+        return write(() -> {
+            SeriesState s = seriesOf(record.getStudyInstanceUid(), record.getSeriesInstanceUid());
+            if (s.feedback == null) {
+                s.feedback = new FeedbackLedger(s.uid, s.study);
+            }
+            FeedbackLedger.Merge merge = s.feedback.merge(record);
+            if (merge.lackedHeld() > 0) {
+                feedbackToRepublish.add(s.uid);
+            } else {
+                feedbackToRepublish.remove(s.uid);
+            }
+            return merge.added() > 0 ? new Applied.Stored(true) : new Applied.Ignored("feedback revision " + record.getRevision()
+                    + " of series " + s.uid + " brought no new answer");
+        });
+    }
+
+    /** A tombstone on feedback.v1: every answer on the series is erased from the view. */
+    public Applied removeFeedback(String seriesUid) {
+        return write(() -> {
+            SeriesState s = series.get(seriesUid);
+            if (s == null || s.feedback == null) {
+                return new Applied.Ignored("no feedback on series " + seriesUid);
+            }
+            s.feedback = null;
+            feedbackToRepublish.remove(seriesUid);
+            return new Applied.Stored(false);
+        });
+    }
+
+    /** The feedback records to write again because a later record lacked answers held here; clears the list. */
+    public List<SeriesFeedback> takeFeedbackToRepublish(Instant now) {
+        return write(() -> {
+            List<SeriesFeedback> out = feedbackToRepublish.stream().map(series::get).filter(java.util.Objects::nonNull)
+                    .map(s -> s.feedback.whole(now)).toList();
+            feedbackToRepublish.clear();
+            return out;
+        });
+    }
+
+    /** The manufacturer the instance record of a loop names, or null (no record yet, or the DICOM did not say). */
+    public String manufacturerOf(String seriesUid, String sopUid) {
+        return read(() -> {
+            SeriesState s = series.get(seriesUid);
+            InstanceRecord instance = s == null ? null : s.instances.get(sopUid);
+            return instance == null ? null : instance.getManufacturer();
+        });
+    }
+
+    /** What an answer on the series is checked against, or empty when there is no such series. */
+    public Optional<FeedbackRules.SeriesFacts> feedbackFacts(String seriesUid) {
+        return read(() -> Optional.ofNullable(series.get(seriesUid)).map(s -> new FeedbackRules.SeriesFacts(s.uid, s.study,
+                Set.copyOf(s.events.keySet()), s.summary != null && s.summary.getFlagged(), s.summary == null ? null : s.summary.getAnomalyScore(),
+                s.model)));
+    }
+
+    /** The record that adds {@code entry} to what is held for the series (whole history, revision + 1). */
+    public SeriesFeedback nextFeedback(String seriesUid, String studyUid, FeedbackEntry entry, Instant now) {
+        return read(() -> {
+            SeriesState s = series.get(seriesUid);
+            FeedbackLedger ledger = s == null || s.feedback == null ? new FeedbackLedger(seriesUid, studyUid) : s.feedback;
+            SeriesFeedback next = ledger.with(entry, now);
+            next.setStudyInstanceUid(studyUid);
+            return next;
+        });
+    }
+
+    public Optional<Views.SeriesFeedback> feedback(String seriesUid) {
+        return read(() -> Optional.ofNullable(series.get(seriesUid)).map(s -> {
+            FeedbackLedger ledger = s.feedback == null ? new FeedbackLedger(s.uid, s.study) : s.feedback;
+            return new Views.SeriesFeedback(s.uid, s.study, ledger.revision(), seriesFeedback(s),
+                    ledger.current().stream().map(Views.FeedbackAnswer::of).toList(),
+                    ledger.history().stream().map(Views.FeedbackAnswer::of).toList());
+        }));
+    }
+
     public Applied apply(Clip clip) {
         return cine.put(clip);
     }
@@ -242,7 +326,8 @@ public final class ReadModel {
                 }
                 rows.add(new Views.StudyListItem(uid, patient(study), study == null ? null : study.getStudyDate(),
                         study == null ? null : study.getStudyDescription(), study == null ? null : study.getAccessionNumber(),
-                        agg.series.size(), agg.flagged, agg.maxScore, agg.events, agg.status, latest(study, agg), completeness(uid)));
+                        agg.series.size(), agg.flagged, agg.maxScore, agg.events, agg.status, latest(study, agg), completeness(uid),
+                        agg.feedback));
             }
             rows.sort(Comparator.comparing((Views.StudyListItem r) -> !r.flagged())
                     .thenComparing(r -> r.maxScore() == null ? Double.POSITIVE_INFINITY : -r.maxScore())
@@ -418,7 +503,7 @@ public final class ReadModel {
     // ---- internals ---------------------------------------------------------------------------------
 
     private record StudyAggregate(List<Views.SeriesItem> series, boolean flagged, Double maxScore, int events, String status,
-                                  Instant updatedAt) {
+                                  Instant updatedAt, Views.Feedback feedback) {
     }
 
     private StudyAggregate aggregate(String studyUid) {
@@ -429,7 +514,43 @@ public final class ReadModel {
         int events = items.stream().mapToInt(Views.SeriesItem::eventCount).sum();
         Instant updated = seriesByStudy.getOrDefault(studyUid, Set.of()).stream().map(series::get)
                 .map(s -> s.updatedAt).filter(java.util.Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
-        return new StudyAggregate(items, flagged, max, events, studyStatus(items), updated);
+        return new StudyAggregate(items, flagged, max, events, studyStatus(items), updated, studyFeedback(studyUid, flagged));
+    }
+
+    /** A study is reviewed when each flagged series has an answer; an unflagged study when anything of it was answered. */
+    private Views.Feedback studyFeedback(String studyUid, boolean flagged) {
+        int agree = 0;
+        int disagree = 0;
+        int uncertain = 0;
+        Set<String> reviewers = new TreeSet<>();
+        boolean anyAnswered = false;
+        boolean everyFlaggedAnswered = true;
+        for (String uid : seriesByStudy.getOrDefault(studyUid, Set.of())) {
+            SeriesState s = series.get(uid);
+            boolean answered = s.feedback != null && s.feedback.answered();
+            anyAnswered |= answered;
+            if (s.summary != null && s.summary.getFlagged() && !answered) {
+                everyFlaggedAnswered = false;
+            }
+            if (answered) {
+                FeedbackLedger.Counts c = s.feedback.counts();
+                agree += c.agree();
+                disagree += c.disagree();
+                uncertain += c.uncertain();
+                s.feedback.current().forEach(e -> reviewers.add(e.getClinician()));
+            }
+        }
+        boolean reviewed = flagged ? everyFlaggedAnswered : anyAnswered;
+        return new Views.Feedback(agree, disagree, uncertain, reviewers.size(), reviewed, flagged && !reviewed);
+    }
+
+    private static Views.Feedback seriesFeedback(SeriesState s) {
+        boolean flagged = s.summary != null && s.summary.getFlagged();
+        if (s.feedback == null || !s.feedback.answered()) {
+            return new Views.Feedback(0, 0, 0, 0, false, flagged);
+        }
+        FeedbackLedger.Counts c = s.feedback.counts();
+        return new Views.Feedback(c.agree(), c.disagree(), c.uncertain(), c.reviewers(), true, false);
     }
 
     private static String studyStatus(List<Views.SeriesItem> items) {
@@ -466,7 +587,7 @@ public final class ReadModel {
                 any == null ? null : any.getModality(), s.instances.size(), frames(s), clipsCut(s),
                 sum == null ? scoredClips(s) : sum.getClipCount(), sum == null ? null : sum.getAnomalyScore(),
                 sum != null && sum.getFlagged(), Math.max(s.events.size(), sum == null ? 0 : sum.getEventCount()), seriesStatus(s),
-                Model.of(s.model, s.preprocessing));
+                Model.of(s.model, s.preprocessing), seriesFeedback(s));
     }
 
     private static int frames(SeriesState s) {
@@ -499,6 +620,9 @@ public final class ReadModel {
 
     private boolean matches(StudyQuery q, String uid, StudyRecord study, StudyAggregate agg) {
         if (q.flagged() != null && agg.flagged != q.flagged()) {
+            return false;
+        }
+        if (q.reviewed() != null && agg.feedback.reviewed() != q.reviewed()) {
             return false;
         }
         if (q.status() != null && !q.status().equals(agg.status)) {

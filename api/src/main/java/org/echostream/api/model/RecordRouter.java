@@ -11,6 +11,7 @@ import org.echostream.contracts.ClipSurprise;
 import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.JobCommand;
 import org.echostream.contracts.JobStatus;
+import org.echostream.contracts.SeriesFeedback;
 import org.echostream.contracts.SeriesSummary;
 import org.echostream.contracts.StudyRecord;
 import org.echostream.contracts.StudyStatus;
@@ -40,29 +41,32 @@ public final class RecordRouter {
     private static final AvroSerde<JobCommand> COMMAND = AvroSerde.of(JobCommand.class);
     private static final AvroSerde<JobStatus> STATUS = AvroSerde.of(JobStatus.class);
     private static final AvroSerde<StudyStatus> STUDY_STATUS = AvroSerde.of(StudyStatus.class);
+    private static final AvroSerde<SeriesFeedback> FEEDBACK = AvroSerde.of(SeriesFeedback.class);
 
     private final Map<String, Function<byte[], Routed>> byTopic;
     private final Map<String, Function<String, Applied>> tombstones;
 
     public RecordRouter(ReadModel model) {
-        this.byTopic = Map.of(
-                Topics.STUDIES.name(), bytes -> apply(STUDY, bytes, model::apply),
-                Topics.INSTANCES.name(), bytes -> apply(INSTANCE, bytes, model::apply),
-                Topics.CLIPS.name(), bytes -> apply(CLIP, bytes, model::apply),
-                Topics.LATENTS.name(), bytes -> apply(LATENT, bytes, model::apply),
-                Topics.SURPRISE.name(), bytes -> apply(SURPRISES, bytes, model::apply),
-                Topics.ANOMALY_EVENTS.name(), bytes -> apply(EVENT, bytes, model::apply),
-                Topics.SERIES_SUMMARIES.name(), bytes -> apply(SUMMARY, bytes, model::apply),
-                Topics.JOB_COMMANDS.name(), bytes -> apply(COMMAND, bytes, model::apply),
-                Topics.JOB_STATUS.name(), bytes -> apply(STATUS, bytes, model::apply),
-                Topics.STUDY_STATUS.name(), bytes -> apply(STUDY_STATUS, bytes, model::apply));
+        this.byTopic = Map.ofEntries(
+                Map.entry(Topics.FEEDBACK.name(), bytes -> apply(FEEDBACK, bytes, model::apply)),
+                Map.entry(Topics.STUDIES.name(), bytes -> apply(STUDY, bytes, model::apply)),
+                Map.entry(Topics.INSTANCES.name(), bytes -> apply(INSTANCE, bytes, model::apply)),
+                Map.entry(Topics.CLIPS.name(), bytes -> apply(CLIP, bytes, model::apply)),
+                Map.entry(Topics.LATENTS.name(), bytes -> apply(LATENT, bytes, model::apply)),
+                Map.entry(Topics.SURPRISE.name(), bytes -> apply(SURPRISES, bytes, model::apply)),
+                Map.entry(Topics.ANOMALY_EVENTS.name(), bytes -> apply(EVENT, bytes, model::apply)),
+                Map.entry(Topics.SERIES_SUMMARIES.name(), bytes -> apply(SUMMARY, bytes, model::apply)),
+                Map.entry(Topics.JOB_COMMANDS.name(), bytes -> apply(COMMAND, bytes, model::apply)),
+                Map.entry(Topics.JOB_STATUS.name(), bytes -> apply(STATUS, bytes, model::apply)),
+                Map.entry(Topics.STUDY_STATUS.name(), bytes -> apply(STUDY_STATUS, bytes, model::apply)));
         // Compacted topics: a null value deletes what its key named (e.g. a study's patient data).
         this.tombstones = Map.of(
                 Topics.STUDIES.name(), model::removeStudy,
                 Topics.INSTANCES.name(), model::removeInstance,
                 Topics.SERIES_SUMMARIES.name(), model::removeSummary,
                 Topics.JOB_STATUS.name(), model::removeJobStatus,
-                Topics.STUDY_STATUS.name(), model::removeStudyStatus);
+                Topics.STUDY_STATUS.name(), model::removeStudyStatus,
+                Topics.FEEDBACK.name(), model::removeFeedback);
     }
 
     /** The topics the read model is built from. */

@@ -10,11 +10,12 @@ import java.util.Locale;
  * @param to      last study date (inclusive)
  * @param flagged only flagged (true) or only unflagged (false) studies
  * @param status  RECEIVED, IN_PROGRESS, SCORED or NOT_SCORED
+ * @param reviewed only studies clinicians reviewed (true) or not (false); see {@link Views.Feedback}
  * @param text    case-insensitive substring of patient name or id, accession number, description or UID
  * @param offset  rows to skip
  * @param limit   rows to return
  */
-public record StudyQuery(LocalDate from, LocalDate to, Boolean flagged, String status, String text, int offset, int limit) {
+public record StudyQuery(LocalDate from, LocalDate to, Boolean flagged, Boolean reviewed, String status, String text, int offset, int limit) {
 
     public static final java.util.Set<String> STATUSES = java.util.Set.of("RECEIVED", "IN_PROGRESS", "SCORED", "NOT_SCORED");
 
@@ -32,6 +33,6 @@ public record StudyQuery(LocalDate from, LocalDate to, Boolean flagged, String s
     }
 
     public static StudyQuery all(int limit) {
-        return new StudyQuery(null, null, null, null, null, 0, limit);
+        return new StudyQuery(null, null, null, null, null, null, 0, limit);
     }
 }

@@ -9,7 +9,8 @@ import org.echostream.contracts.PixelRegion;
 
 /**
  * What the read model answers: immutable records, built under the read lock and safe to hand to any
- * thread. Only {@link StudyListItem}, {@link StudyDetail} and {@link Patient} carry patient data.
+ * thread. Only {@link StudyListItem}, {@link StudyDetail} and {@link Patient} carry patient data, and the free-text
+ * comments of {@link FeedbackAnswer}.
  */
 public final class Views {
 
@@ -43,7 +44,31 @@ public final class Views {
      */
     public record StudyListItem(String studyInstanceUid, Patient patient, String studyDate, String studyDescription,
                                 String accessionNumber, int seriesCount, boolean flagged, Double maxScore, int eventCount,
-                                String status, Instant updatedAt, Completeness completeness) implements OfStudy {
+                                String status, Instant updatedAt, Completeness completeness, Feedback feedback) implements OfStudy {
+    }
+
+    /**
+     * Clinicians' answers in force (each one's latest per target) on a series or a study. {@code reviewed}: a study
+     * counts as reviewed when every flagged series has an answer (any clinician, on the series or one of its events),
+     * an unflagged one when anything of it was answered; {@code awaitingReview}: flagged and not reviewed.
+     */
+    public record Feedback(int agree, int disagree, int uncertain, int reviewers, boolean reviewed, boolean awaitingReview) {
+        public static final Feedback NONE = new Feedback(0, 0, 0, 0, false, false);
+    }
+
+    /** One answer as the API shows it. {@code comment} is the clinician's text (shown to signed-in users, never logged). */
+    public record FeedbackAnswer(String entryId, String eventId, String clinician, String answer, String finding, Integer segment,
+                                 String comment, boolean flaggedWhenAnswered, Double scoreWhenAnswered, Instant answeredAt) {
+        public static FeedbackAnswer of(org.echostream.contracts.FeedbackEntry e) {
+            return new FeedbackAnswer(e.getEntryId(), e.getEventId(), e.getClinician(), e.getAnswer().name(),
+                    e.getFinding() == null ? null : e.getFinding().name(), e.getSegment(), e.getComment(), e.getFlaggedWhenAnswered(),
+                    e.getScoreWhenAnswered(), e.getAnsweredAt());
+        }
+    }
+
+    /** {@code GET /api/v1/series/{uid}/feedback}: the answers in force and the whole history, oldest first. */
+    public record SeriesFeedback(String seriesInstanceUid, String studyInstanceUid, int revision, Feedback summary,
+                                 List<FeedbackAnswer> current, List<FeedbackAnswer> history) implements OfStudy {
     }
 
     public record StudyDetail(String studyInstanceUid, Patient patient, String studyDate, String studyTime,
@@ -66,7 +91,7 @@ public final class Views {
     /** One series as listed under a study; no patient data. */
     public record SeriesItem(String seriesInstanceUid, String studyInstanceUid, Integer seriesNumber, String seriesDescription,
                              String modality, int instances, int frames, int clipsCut, int clipsScored, Double anomalyScore,
-                             boolean flagged, int eventCount, String status, Model model) implements OfStudy {
+                             boolean flagged, int eventCount, String status, Model model, Feedback feedback) implements OfStudy {
     }
 
     public record Instance(String sopInstanceUid, int frames, Double frameTimeMillis, String verdict, String reasonCode,

@@ -60,9 +60,9 @@ class AuditTrailTest {
 
     @Test
     void names_every_study_a_list_answer_carries_once_and_sorted() {
-        var a = new org.echostream.api.model.Views.SeriesItem("1.2.3.1", "1.2.3", 1, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null);
-        var b = new org.echostream.api.model.Views.SeriesItem("1.2.2.1", "1.2.2", 1, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null);
-        var c = new org.echostream.api.model.Views.SeriesItem("1.2.3.2", "1.2.3", 2, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null);
+        var a = new org.echostream.api.model.Views.SeriesItem("1.2.3.1", "1.2.3", 1, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null, null);
+        var b = new org.echostream.api.model.Views.SeriesItem("1.2.2.1", "1.2.2", 1, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null, null);
+        var c = new org.echostream.api.model.Views.SeriesItem("1.2.3.2", "1.2.3", 2, null, "US", 1, 1, 1, 1, null, false, 0, "SCORED", null, null);
         assertThat(AuditTrail.studiesShown(List.of(a, b, c))).containsExactly("1.2.2", "1.2.3");
         assertThat(AuditTrail.studiesShown(new byte[3])).isEmpty();
         var record = trail.record(new AuditTrail.Request(match, "dr.a", List.of("clinician"), 200, null, null),

@@ -145,4 +145,56 @@ class ReadModelTest {
         Applied applied = model.apply(clip);
         assertThat(((Applied.Invalid) applied).reasonDetail()).contains("declares 2x3x4 = 24 pixel bytes, carries 5");
     }
+
+    @Test
+    void a_flagged_study_awaits_review_until_its_flagged_series_is_answered_and_the_worklist_counts_the_answers() {
+        StudyQuery awaiting = new StudyQuery(null, null, true, false, null, null, 0, 10);
+        assertThat(model.studies(awaiting)).extracting(Views.StudyListItem::studyInstanceUid).containsExactly(EchoFixtures.FLAGGED_STUDY);
+        assertThat(model.study(EchoFixtures.FLAGGED_STUDY).orElseThrow().series())
+                .filteredOn(i -> i.seriesInstanceUid().equals(EchoFixtures.FLAGGED_SERIES)).singleElement()
+                .satisfies(i -> assertThat(i.feedback().awaitingReview()).isTrue());
+
+        // An answer on the calm series of the same study does not review the flagged one.
+        answer(EchoFixtures.CALM_SERIES_OF_FLAGGED_STUDY, "e1", "dr.a", org.echostream.contracts.FeedbackAnswer.AGREE, 1);
+        assertThat(model.studies(awaiting)).extracting(Views.StudyListItem::studyInstanceUid).containsExactly(EchoFixtures.FLAGGED_STUDY);
+
+        answer(EchoFixtures.FLAGGED_SERIES, "e2", "dr.a", org.echostream.contracts.FeedbackAnswer.DISAGREE, 2);
+        answer(EchoFixtures.FLAGGED_SERIES, "e3", "dr.b", org.echostream.contracts.FeedbackAnswer.UNCERTAIN, 3);
+        assertThat(model.studies(awaiting)).isEmpty();
+        Views.StudyListItem row = model.studies(new StudyQuery(null, null, null, true, null, null, 0, 10)).stream()
+                .filter(r -> r.studyInstanceUid().equals(EchoFixtures.FLAGGED_STUDY)).findFirst().orElseThrow();
+        assertThat(row.feedback()).isEqualTo(new Views.Feedback(1, 1, 1, 2, true, false));
+        assertThat(model.studies(new StudyQuery(null, null, null, true, null, null, 0, 10)))
+                .extracting(Views.StudyListItem::studyInstanceUid).containsExactly(EchoFixtures.FLAGGED_STUDY);
+
+        Views.SeriesFeedback view = model.feedback(EchoFixtures.FLAGGED_SERIES).orElseThrow();
+        assertThat(view.history()).extracting(Views.FeedbackAnswer::entryId).containsExactly("e2", "e3");
+        assertThat(view.studyInstanceUid()).isEqualTo(EchoFixtures.FLAGGED_STUDY);
+
+        // A tombstone erases the answers: the study awaits review again.
+        assertThat(router.route(Topics.FEEDBACK.name(), EchoFixtures.FLAGGED_SERIES, null).applied()).isInstanceOf(Applied.Stored.class);
+        assertThat(model.studies(awaiting)).extracting(Views.StudyListItem::studyInstanceUid).containsExactly(EchoFixtures.FLAGGED_STUDY);
+    }
+
+    @Test
+    void a_loop_names_its_scanner_manufacturer_from_its_instance_record() {
+        assertThat(model.manufacturerOf(EchoFixtures.FLAGGED_SERIES, EchoFixtures.FLAGGED_SOP)).isEqualTo("echostream-sim");
+        assertThat(model.manufacturerOf(EchoFixtures.FLAGGED_SERIES, "1.2.3.4")).isNull();
+        assertThat(model.manufacturerOf("1.2.3", EchoFixtures.FLAGGED_SOP)).isNull();
+    }
+
+    @Test
+    void an_unreadable_feedback_record_is_refused_for_the_dead_letter_topic() {
+        assertThat(router.route(Topics.FEEDBACK.name(), EchoFixtures.FLAGGED_SERIES, new byte[] {1, 2, 3}).applied())
+                .isInstanceOf(Applied.Invalid.class);
+    }
+
+    private void answer(String series, String entryId, String clinician, org.echostream.contracts.FeedbackAnswer answer, int second) {
+        String study = model.feedbackFacts(series).orElseThrow().studyInstanceUid();
+        var entry = org.echostream.contracts.FeedbackEntry.newBuilder().setEntryId(entryId).setClinician(clinician).setAnswer(answer)
+                .setFlaggedWhenAnswered(true).setAnsweredAt(EchoFixtures.T0.plusSeconds(100 + second)).build();
+        var record = model.nextFeedback(series, study, entry, EchoFixtures.T0.plusSeconds(100 + second));
+        assertThat(router.route(Topics.FEEDBACK.name(), series,
+                Topics.FEEDBACK.valueSerde().serializer().serialize(Topics.FEEDBACK.name(), record)).applied()).isInstanceOf(Applied.Stored.class);
+    }
 }

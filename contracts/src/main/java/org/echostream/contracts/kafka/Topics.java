@@ -16,6 +16,7 @@ import org.echostream.contracts.FindingsDelivery;
 import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.JobCommand;
 import org.echostream.contracts.JobStatus;
+import org.echostream.contracts.SeriesFeedback;
 import org.echostream.contracts.SeriesSummary;
 import org.echostream.contracts.StudyRecord;
 import org.echostream.contracts.StudyStatus;
@@ -95,6 +96,15 @@ public final class Topics {
             compacted(), false,
             "Where each study's findings (DICOM SR and KOS) stand at the PACS, per result version; key Study Instance UID.");
 
+    /**
+     * Clinicians' answers per series (whole history in each record, so compaction keeps it). Patient data: the
+     * free-text comment may name anyone.
+     */
+    public static final Topic<String, SeriesFeedback> FEEDBACK = new Topic<>(
+            "echostream.feedback.v1", UID, AvroSerde.of(SeriesFeedback.class), SeriesFeedback.class, 3,
+            compacted(), true,
+            "Clinicians' agree/disagree/uncertain answers, coded findings and comments on series and events; key Series Instance UID.");
+
     public static final Topic<String, DeadLetter> DLQ_INGEST = deadLetters("ingest");
     public static final Topic<String, DeadLetter> DLQ_EMBEDDER = deadLetters("embedder");
     public static final Topic<String, DeadLetter> DLQ_ANOMALY = deadLetters("anomaly");
@@ -103,7 +113,7 @@ public final class Topics {
 
     private static final List<Topic<?, ?>> ALL = List.of(
             STUDIES, STUDY_STATUS, INSTANCES, CLIPS, LATENTS, SURPRISE, ANOMALY_EVENTS, SERIES_SUMMARIES,
-            JOB_COMMANDS, JOB_STATUS, AUDIT, FINDINGS_DELIVERIES, DLQ_INGEST, DLQ_EMBEDDER, DLQ_ANOMALY, DLQ_API, DLQ_FINDINGS);
+            JOB_COMMANDS, JOB_STATUS, AUDIT, FINDINGS_DELIVERIES, FEEDBACK, DLQ_INGEST, DLQ_EMBEDDER, DLQ_ANOMALY, DLQ_API, DLQ_FINDINGS);
 
     private Topics() {
     }

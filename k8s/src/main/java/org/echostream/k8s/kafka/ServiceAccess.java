@@ -54,10 +54,11 @@ public record ServiceAccess(String service, List<Topic<?, ?>> reads, List<Topic<
     /** Step 4: materialises the read model from the topics, writes audit records and job commands. */
     public static final ServiceAccess API = new ServiceAccess("api",
             // latents.v1 for "similar studies" (pooled latents); instances.v1 for per-instance verdicts;
-            // clips.v1 for the cine loop and keyframes of the cleaned sector.
+            // clips.v1 for the cine loop and keyframes of the cleaned sector; feedback.v1 is the api's own record of
+            // clinicians' answers, read back at every start.
             List.of(Topics.STUDIES, Topics.STUDY_STATUS, Topics.INSTANCES, Topics.CLIPS, Topics.LATENTS, Topics.SURPRISE,
-                    Topics.ANOMALY_EVENTS, Topics.SERIES_SUMMARIES, Topics.JOB_STATUS),
-            List.of(Topics.AUDIT, Topics.JOB_COMMANDS, Topics.DLQ_API),
+                    Topics.ANOMALY_EVENTS, Topics.SERIES_SUMMARIES, Topics.JOB_STATUS, Topics.FEEDBACK),
+            List.of(Topics.AUDIT, Topics.JOB_COMMANDS, Topics.FEEDBACK, Topics.DLQ_API),
             false, false);
 
     /**
