@@ -42,6 +42,7 @@ class Train2Config:
     sigreg_w: float = 0.1
     inv_w: float = 0.5
     recon_w: float = 1.0         # speckle-twin reconstruction from the online tokens (0: off, as in tries 1-2)
+    recon_px: int = 48           # its resolution (24, 48 or 96)
     var_w: float = 1.0
     cov_w: float = 0.04
     ema: float = 0.996
@@ -50,6 +51,7 @@ class Train2Config:
     threads: int = 2
     scale: float = 1.0
     ckpt_every: int = 500        # steps between intermediate checkpoints (ckpt-STEP.pt beside the final one)
+    init: str = ""               # a checkpoint to start from (encoder, EMA target, predictor, decoder when saved)
 
 
 def tubelet_table(lp):
@@ -128,6 +130,11 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
     enc = PixelTokens() if pixel else Encoder(wcfg)
     pred = Predictor(wcfg, in_dim=PixelTokens.dim if pixel else None)
     dec = TwinDecoder(wcfg) if cfg.recon_w > 0 and wcfg.recon_px and not pixel else None
+    if cfg.init:
+        ck = torch.load(cfg.init, map_location="cpu")
+        enc.load_state_dict(ck["encoder"]), pred.load_state_dict(ck["predictor"])
+        if dec is not None and "decoder" in ck and ck["world"].get("recon_px") == wcfg.recon_px:
+            dec.load_state_dict(ck["decoder"])
     tgt_enc = copy.deepcopy(enc).requires_grad_(False) if cfg.reg == "ema" else None
     params = list(enc.parameters()) + list(pred.parameters()) + (list(dec.parameters()) if dec is not None else [])
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.wd)
@@ -202,9 +209,9 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
     return final_enc, pred, hist
 
 
-def save(path, enc, pred, wcfg, tcfg, hist):
+def save(path, enc, pred, wcfg, tcfg, hist, dec=None):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    torch.save({"encoder_kind": tcfg.encoder, "encoder": enc.state_dict(), "predictor": pred.state_dict(), "world": asdict(wcfg),
+    torch.save({"encoder_kind": tcfg.encoder, "encoder": enc.state_dict(), "predictor": pred.state_dict(), **({"decoder": dec.state_dict()} if dec is not None else {}), "world": asdict(wcfg),
                 "train": asdict(tcfg), "history": hist}, path)
 
 
@@ -233,7 +240,7 @@ def main():
         logf.flush()
 
     log(json.dumps({"config": asdict(cfg)}))
-    wcfg = WorldConfig()
+    wcfg = WorldConfig(recon_px=cfg.recon_px)
     enc, pred, hist = train(cfg, wcfg=wcfg, log=log, on_checkpoint=lambda st, e, p, h: save(
         os.path.join(cfg.out, f"ckpt-{st}.pt"), e, p, wcfg, cfg, h))
     save(os.path.join(cfg.out, "ckpt.pt"), enc, pred, wcfg, cfg, hist)
