@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.echostream.contracts.DeadLetter;
 import org.echostream.contracts.kafka.Topics;
 import org.echostream.ingest.testing.CraftedFiles;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.DecodableContexts;
 import org.echostream.ingest.testing.Part10Writer;
 import org.echostream.ingest.testing.Peers;
