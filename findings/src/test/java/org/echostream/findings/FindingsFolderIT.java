@@ -15,7 +15,7 @@ import org.echostream.contracts.FindingsDelivery;
 import org.echostream.contracts.kafka.AvroSerde;
 import org.echostream.contracts.kafka.Topics;
 import org.echostream.findings.report.DerivedUids;
-import org.echostream.findings.testing.Dciodvfy;
+import org.echostream.dicom.net.testing.Dciodvfy;
 import org.echostream.findings.testing.EchoStudy;
 import org.echostream.findings.testing.TopicFixture;
 import org.echostream.kafka.local.SharedLocalKafka;

@@ -32,7 +32,7 @@ import org.echostream.findings.delivery.Transport;
 import org.echostream.findings.desk.FindingsDesk;
 import org.echostream.findings.dicom.EncodedDocument;
 import org.echostream.findings.report.DerivedUids;
-import org.echostream.findings.testing.Dciodvfy;
+import org.echostream.dicom.net.testing.Dciodvfy;
 import org.echostream.findings.testing.EchoStudy;
 import org.echostream.findings.testing.Orthanc;
 import org.echostream.findings.testing.TopicFixture;

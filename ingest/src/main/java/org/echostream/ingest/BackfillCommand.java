@@ -27,6 +27,7 @@ import org.echostream.ingest.pacs.PacsNode;
 import org.echostream.ingest.pipeline.InstancePublisher;
 import org.echostream.ingest.pipeline.Ingestor;
 import org.echostream.dicom.net.DicomScp;
+import org.echostream.ingest.scp.CallerPolicy;
 import org.echostream.ingest.scp.IngestingStoreHandler;
 import org.echostream.ingest.scp.IngestContexts;
 import org.echostream.dicom.net.ScpListener;
@@ -119,7 +120,7 @@ class BackfillCommand {
         try (JobStatusPublisher status = new JobStatusPublisher(kafka, clock)) {
             if (node != null && node.retrieve() == PacsNode.RetrieveMethod.C_MOVE) {
                 IngestConfig.Scp c = config.scp();
-                scp = new DicomScp(new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(c.allowedCallingAeTitles().orElse(List.of())),
+                scp = new DicomScp(new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(CallerPolicy.allowList(c.bindAddress(), c.allowedCallingAeTitles(), c.acceptAnyCallingAe())),
                         c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits(),
                         IngestContexts.STORAGE_CLASSES, IngestContexts.TRANSFER_SYNTAXES),
                         new IngestingStoreHandler(ingestor, clock, config.ingest().maxFileBytes(), moves), ScpListener.NONE).start();

@@ -181,8 +181,12 @@ public interface IngestConfig {
         @WithDefault("${ECHOSTREAM_DICOM_PORT:11112}")
         int port();
 
-        /** Calling AE titles accepted; absent or empty: any. */
+        /** Calling AE titles accepted; absent or empty: any, but only on a loopback bind address (see acceptAnyCallingAe). */
         Optional<List<String>> allowedCallingAeTitles();
+
+        /** A bind address other than loopback with no allow-list refuses to start unless this says any caller is meant. */
+        @WithDefault("false")
+        boolean acceptAnyCallingAe();
 
         /** Associations served at once; more are rejected as a transient local limit. */
         @WithDefault("8")

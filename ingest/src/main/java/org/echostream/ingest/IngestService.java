@@ -38,6 +38,7 @@ import org.echostream.ingest.pipeline.Spool;
 import org.echostream.ingest.pipeline.Throttle;
 import org.echostream.dicom.net.DicomScp;
 import org.echostream.dicom.net.DicomTls;
+import org.echostream.ingest.scp.CallerPolicy;
 import org.echostream.ingest.scp.IngestingStoreHandler;
 import org.echostream.ingest.scp.IngestContexts;
 import org.echostream.dicom.net.ScpSettings;
@@ -116,7 +117,7 @@ class IngestService {
         startCompletenessClock();
         if (config.scp().enabled()) {
             IngestConfig.Scp c = config.scp();
-            ScpSettings settings = new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(c.allowedCallingAeTitles().orElse(List.of())),
+            ScpSettings settings = new ScpSettings(c.aeTitle(), c.bindAddress(), c.port(), new HashSet<>(CallerPolicy.allowList(c.bindAddress(), c.allowedCallingAeTitles(), c.acceptAnyCallingAe())),
                     c.maxAssociations(), c.maxPduLength(), c.idleTimeout(), config.ingest().maxFileBytes(), c.limits(),
                     IngestContexts.STORAGE_CLASSES, IngestContexts.TRANSFER_SYNTAXES);
             IngestingStoreHandler handler = new IngestingStoreHandler(ingestor, clock, config.ingest().maxFileBytes(), moves);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.echostream.contracts.DeadLetter;
 import org.echostream.contracts.kafka.Topics;
-import org.echostream.ingest.dicom.TransferSyntax;
 import org.echostream.ingest.testing.CraftedFiles;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
+import org.echostream.ingest.testing.DecodableContexts;
 import org.echostream.ingest.testing.Part10Writer;
 import org.echostream.ingest.testing.Peers;
 import org.echostream.ingest.testing.ScpHarness;
@@ -51,16 +50,9 @@ class HostileFilesScpIT {
     void every_crafted_file_is_refused_with_its_reason_and_storescu_still_stores_afterwards(LocalKafka kafka) throws Exception {
         Map<String, CraftedFiles.Crafted> set = CraftedFiles.set();
         String caller = "HOSTILE" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        List<TestScu.Proposal> proposals = new ArrayList<>();
-        Map<String, Integer> contextOf = new HashMap<>();
-        int id = 1;
-        for (TransferSyntax syntax : TransferSyntax.values()) {
-            if (syntax.codec() != TransferSyntax.Codec.UNSUPPORTED) {
-                proposals.add(new TestScu.Proposal(id, Part10Writer.US_MULTIFRAME, syntax.uid()));
-                contextOf.put(syntax.uid(), id);
-                id += 2;
-            }
-        }
+        DecodableContexts contexts = DecodableContexts.usMultiframe();
+        List<TestScu.Proposal> proposals = contexts.proposals();
+        Map<String, Integer> contextOf = contexts.contextOf();
         Map<String, String> sopOf = new LinkedHashMap<>();
         try (ScpHarness harness = ScpHarness.start(kafka.bootstrapServers(), dir, TestFiles.shortShape())) {
             try (TestScu scu = TestScu.associate(harness.port(), ScpHarness.AE, caller, proposals)) {

@@ -32,7 +32,7 @@ import org.echostream.contracts.StudyRecord;
 import org.echostream.contracts.Verdict;
 import org.echostream.contracts.kafka.Topics;
 import org.echostream.dicom.net.testing.TestPki;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.PackagedIngest;
 import org.echostream.ingest.testing.Peers;
 import org.echostream.ingest.testing.SyntheticEcho;

@@ -23,7 +23,7 @@ import org.echostream.findings.report.FindingsBuilder;
 import org.echostream.findings.report.SrDocument;
 import org.echostream.findings.study.Assessment;
 import org.echostream.findings.study.StudyBook;
-import org.echostream.findings.testing.Dciodvfy;
+import org.echostream.dicom.net.testing.Dciodvfy;
 import org.echostream.findings.testing.EchoStudy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

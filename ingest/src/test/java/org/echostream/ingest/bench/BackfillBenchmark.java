@@ -29,7 +29,7 @@ import org.echostream.ingest.scp.IngestingStoreHandler;
 import org.echostream.ingest.scp.IngestContexts;
 import org.echostream.dicom.net.ScpListener;
 import org.echostream.dicom.net.ScpSettings;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.OrthancPacs;
 import org.echostream.ingest.testing.Peers;
 import org.echostream.ingest.testing.Pipelines;

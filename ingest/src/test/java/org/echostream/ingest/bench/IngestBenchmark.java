@@ -11,7 +11,7 @@ import org.echostream.ingest.dicom.DecodeOutcome;
 import org.echostream.ingest.dicom.PixelMedDicomDecoder;
 import org.echostream.ingest.pipeline.InstanceProcessor;
 import org.echostream.ingest.pipeline.Provenance;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.Peers;
 import org.echostream.ingest.testing.Pipelines;
 import org.echostream.ingest.testing.ScpHarness;

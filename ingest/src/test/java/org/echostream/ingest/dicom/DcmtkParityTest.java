@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.TestFiles;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

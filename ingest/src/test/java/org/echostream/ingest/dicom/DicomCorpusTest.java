@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

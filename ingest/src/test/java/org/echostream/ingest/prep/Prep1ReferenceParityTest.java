@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.echostream.ingest.dicom.DecodeOutcome;
 import org.echostream.ingest.dicom.PixelMedDicomDecoder;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.Pipelines;
 import org.echostream.ingest.testing.SyntheticEcho;
 import org.echostream.ingest.testing.TestFiles;

@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.SyntheticEcho;
 import org.echostream.ingest.testing.TestFiles;
 import org.echostream.ingest.testing.TestScu;

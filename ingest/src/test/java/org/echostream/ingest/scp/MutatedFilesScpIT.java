@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.echostream.contracts.DeadLetter;
 import org.echostream.contracts.kafka.Topics;
-import org.echostream.ingest.dicom.TransferSyntax;
+import org.echostream.ingest.testing.DecodableContexts;
 import org.echostream.ingest.testing.Mutations;
 import org.echostream.ingest.testing.Part10Writer;
 import org.echostream.ingest.testing.ScpHarness;
@@ -42,16 +40,9 @@ class MutatedFilesScpIT {
     void every_mutated_instance_is_answered_and_each_refusal_is_dead_lettered(LocalKafka kafka) throws Exception {
         List<Path> mutants = Mutations.make(Mutations.seeds(dir), dir, 500);
         String caller = "FUZZ" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        List<TestScu.Proposal> proposals = new ArrayList<>();
-        Map<String, Integer> contextOf = new HashMap<>();
-        int id = 1;
-        for (TransferSyntax syntax : TransferSyntax.values()) {
-            if (syntax.codec() != TransferSyntax.Codec.UNSUPPORTED) {
-                proposals.add(new TestScu.Proposal(id, Part10Writer.US_MULTIFRAME, syntax.uid()));
-                contextOf.put(syntax.uid(), id);
-                id += 2;
-            }
-        }
+        DecodableContexts contexts = DecodableContexts.usMultiframe();
+        List<TestScu.Proposal> proposals = contexts.proposals();
+        Map<String, Integer> contextOf = contexts.contextOf();
         Map<Integer, Integer> statuses = new TreeMap<>();
         try (ScpHarness harness = ScpHarness.start(kafka.bootstrapServers(), dir, TestFiles.shortShape())) {
             for (int start = 0; start < mutants.size(); start += PER_ASSOCIATION) {

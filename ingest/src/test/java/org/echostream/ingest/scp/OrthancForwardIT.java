@@ -76,7 +76,7 @@ class OrthancForwardIT {
     }
 
     private static String valueOf(Path file, String tag) {
-        var r = org.echostream.ingest.testing.Dcmtk.run(List.of("dcmdump", "-q", "+P", tag, file.toString()));
+        var r = org.echostream.dicom.net.testing.Dcmtk.run(List.of("dcmdump", "-q", "+P", tag, file.toString()));
         String line = r.output().trim();
         return line.substring(line.indexOf('[') + 1, line.indexOf(']'));
     }

@@ -15,7 +15,7 @@ import org.echostream.contracts.InstanceRecord;
 import org.echostream.contracts.StudyRecord;
 import org.echostream.contracts.Verdict;
 import org.echostream.contracts.kafka.Topics;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.Part10Writer;
 import org.echostream.ingest.testing.Peers;
 import org.echostream.ingest.testing.ScpHarness;

@@ -15,7 +15,7 @@ import org.echostream.dicom.net.DicomScp;
 import org.echostream.dicom.net.DicomTls;
 import org.echostream.dicom.net.ScpListener;
 import org.echostream.dicom.net.testing.TestPki;
-import org.echostream.ingest.testing.Dcmtk;
+import org.echostream.dicom.net.testing.Dcmtk;
 import org.echostream.ingest.testing.Peers;
 import org.echostream.ingest.testing.ScpHarness;
 import org.echostream.ingest.testing.TestFiles;

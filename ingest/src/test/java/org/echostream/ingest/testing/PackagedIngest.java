@@ -1,5 +1,6 @@
 package org.echostream.ingest.testing;
 
+import org.echostream.dicom.net.testing.Dcmtk;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package org.echostream.findings.testing;
+package org.echostream.dicom.net.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
