@@ -148,7 +148,7 @@ public final class SeriesTracker {
         if (observationPending || predictionPending) {
             loop.stored.put(ref.getFirstFrame(), new StoredClip(ref.getClipIndex(), ref.getFirstFrame(),
                     clip.getPredictedFirstFrame(), observationPending, predictionPending));
-            tensors.put(tensorKey(state, loop, ref.getFirstFrame()), clip);
+            tensors.put(tensorKey(state, loop, ref.getFirstFrame()), waitingPart(clip, observationPending, predictionPending));
         }
 
         advance(state, loop, step, now);
@@ -233,6 +233,23 @@ public final class SeriesTracker {
                     + " like clip " + sameStart.clipIndex() + " of the same loop"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * What the buffer keeps of a waiting clip: the predicted tokens only while its prediction waits, the
+     * observed tokens only while its observation waits, never the pooled embedding (scoring reads none).
+     * In order, every buffered clip waits for its prediction's partner only, so this halves the buffer and
+     * its changelog.
+     */
+    private static ClipLatents waitingPart(ClipLatents clip, boolean observationPending, boolean predictionPending) {
+        ClipLatents.Builder kept = ClipLatents.newBuilder(clip).setPooledEmbedding(List.of());
+        if (!observationPending) {
+            kept.setObservedTokens(java.nio.ByteBuffer.allocate(0));
+        }
+        if (!predictionPending) {
+            kept.setPredictedTokens(java.nio.ByteBuffer.allocate(0));
+        }
+        return kept.build();
     }
 
     /** Keeps a stored clip that still waits for something, or releases it and its tensors. */

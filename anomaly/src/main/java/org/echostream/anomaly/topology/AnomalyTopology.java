@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.echostream.anomaly.scoring.ModelCalibration;
 import org.echostream.anomaly.series.SeriesSettings;
@@ -24,6 +25,7 @@ import org.echostream.contracts.kafka.Topics;
  *   latents (bytes) ──▶ series-tracker ──▶ surprise-sink, events-sink, summaries-sink, dead-letter-sink
  *                         │ anomaly-series       (series state, JSON, changelogged)
  *                         │ anomaly-clip-buffer  (clips waiting for their partner, changelogged)
+ *                         │ anomaly-series-due   (due time + series key, so the punctuator reads only due series)
  * </pre>
  *
  * Every node and store has a fixed name, so internal topic names ({@code <application.id>-anomaly-series-changelog},
@@ -40,6 +42,8 @@ public final class AnomalyTopology {
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String SERIES_STORE = "anomaly-series";
     public static final String CLIP_BUFFER_STORE = "anomaly-clip-buffer";
+    /** The time-ordered index of {@link #SERIES_STORE}: see {@link DueIndex}. */
+    public static final String DUE_INDEX_STORE = "anomaly-series-due";
 
     /**
      * @param idleCheckInterval how often the punctuator looks for idle series (wall clock)
@@ -52,14 +56,22 @@ public final class AnomalyTopology {
     }
 
     public static Topology build(Settings settings, ModelCalibration calibration, Clock clock, AnomalyMetrics metrics) {
+        return build(settings, calibration, clock, metrics, Stores.persistentKeyValueStore(SERIES_STORE));
+    }
+
+    /** With the series store's innermost layer given, so a test can count what the processor reads from it. */
+    static Topology build(Settings settings, ModelCalibration calibration, Clock clock, AnomalyMetrics metrics,
+                          KeyValueBytesStoreSupplier seriesStore) {
         SeriesTracker tracker = calibration instanceof ModelCalibration.Calibrated calibrated
                 ? new SeriesTracker(settings.series(), calibrated) : null;
         TopicNames topics = settings.topics();
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.latents());
         topology.addProcessor(PROCESSOR, () -> new SeriesProcessor(settings, calibration, tracker, clock, metrics), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SERIES_STORE),
+        topology.addStateStore(Stores.keyValueStoreBuilder(seriesStore,
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(Map.of()), PROCESSOR);
         // Buffered clips are latents records: their changelog needs the latents topic's record size limit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLIP_BUFFER_STORE),
                 Serdes.String(), AvroSerde.of(ClipLatents.class))

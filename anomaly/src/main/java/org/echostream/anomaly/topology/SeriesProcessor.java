@@ -3,7 +3,6 @@ package org.echostream.anomaly.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,12 +34,19 @@ import org.slf4j.LoggerFactory;
  * Feeds each latents record to the {@link SeriesTracker} with the series' state from the store, publishes
  * what it emits, and sends every record it cannot use to the dead-letter topic with the reason. Values
  * arrive as bytes and are decoded here, so a poison record becomes a dead letter with its topic, partition
- * and offset rather than a deserialisation failure. A wall-clock punctuator closes idle series.
+ * and offset rather than a deserialisation failure. A wall-clock punctuator closes idle series and prunes
+ * closed ones past their retention; it finds them in the {@link DueIndex}, so a tick reads only the states
+ * that are due, however many series the store holds.
  */
 final class SeriesProcessor implements Processor<String, byte[], String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SeriesProcessor.class);
     private static final AvroSerde<ClipLatents> LATENTS = AvroSerde.of(ClipLatents.class);
+    /**
+     * Most series one tick closes or prunes: after an outage many come due at once, and a tick must end well
+     * inside the transaction timeout; the rest are the next tick's (oldest first).
+     */
+    static final int MAX_DUE_PER_TICK = 2_000;
 
     private final AnomalyTopology.Settings settings;
     private final ModelCalibration calibration;
@@ -53,6 +59,7 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> seriesStore;
     private KeyValueStore<String, ClipLatents> clipBuffer;
+    private DueIndex dueIndex;
     /** After a restart, every series gets a full idle timeout again before it is closed: the backlog comes first. */
     private Instant startedAt;
 
@@ -72,6 +79,7 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
         this.context = context;
         this.seriesStore = context.getStateStore(AnomalyTopology.SERIES_STORE);
         this.clipBuffer = context.getStateStore(AnomalyTopology.CLIP_BUFFER_STORE);
+        this.dueIndex = new DueIndex(context.getStateStore(AnomalyTopology.DUE_INDEX_STORE));
         this.startedAt = clock.instant();
         if (tracker != null) {
             context.schedule(settings.idleCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeIdleSeries);
@@ -100,11 +108,17 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
         StagedTensors tensors = new StagedTensors(clipBuffer);
         ClipOutcome outcome;
         byte[] newState = null;
+        DueIndex.Due oldDue = null;
+        DueIndex.Due newDue = null;
         try {
             byte[] stored = seriesStore.get(record.key());
-            outcome = tracker.onClip(stored == null ? null : SeriesStateCodec.decode(stored), clip, now, tensors);
+            SeriesState previous = stored == null ? null : SeriesStateCodec.decode(stored);
+            // Before the tracker updates the state in place: the index entry to remove is the old one.
+            oldDue = previous == null ? null : due(record.key(), previous);
+            outcome = tracker.onClip(previous, clip, now, tensors);
             if (outcome instanceof ClipOutcome.Accepted accepted) {
                 newState = SeriesStateCodec.encode(accepted.state());
+                newDue = due(record.key(), accepted.state());
             }
         } catch (RuntimeException e) {
             // A bug or a state this version cannot read must cost this record, not the service.
@@ -117,6 +131,7 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
 
         if (outcome instanceof ClipOutcome.Accepted accepted) {
             seriesStore.put(record.key(), newState);
+            dueIndex.move(oldDue, newDue);
             tensors.commit();
             publish(accepted.emissions(), record.timestamp());
             metrics.gaps(accepted.gaps());
@@ -129,47 +144,93 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
         }
     }
 
+    /** When the punctuator next has something to do for this series, and what. */
+    private DueIndex.Due due(String key, SeriesState state) {
+        return state.closed()
+                ? new DueIndex.Due(state.lastActivityMillis() + settings.closedRetention().toMillis(), key, DueIndex.CLOSED)
+                : new DueIndex.Due(state.lastActivityMillis() + tracker.idleTimeout().toMillis(), key, DueIndex.OPEN);
+    }
+
     private void closeIdleSeries(long wallClockMillis) {
         Instant now = clock.instant();
-        List<KeyValue<String, SeriesState>> idle = new ArrayList<>();
-        List<String> expired = new ArrayList<>();
+        if (!dueIndex.built()) {
+            buildDueIndex();
+        }
+        // Until a restart's grace period is over no open series is idle (see SeriesTracker.idle): skip them unread.
+        boolean graceOver = now.toEpochMilli() - startedAt.toEpochMilli() >= tracker.idleTimeout().toMillis();
+        for (DueIndex.Due due : dueIndex.dueBy(now.toEpochMilli(), MAX_DUE_PER_TICK, graceOver)) {
+            byte[] stored = seriesStore.get(due.seriesKey());
+            if (stored == null) {
+                dueIndex.remove(due);
+                continue;
+            }
+            SeriesState state;
+            try {
+                state = SeriesStateCodec.decode(stored);
+            } catch (IllegalStateException e) {
+                // Left in the store as it is for whoever can read it; out of the index, so it is not re-read every tick.
+                LOG.error("series {}: stored state unreadable, left as it is and no longer checked for idleness: {}",
+                        due.seriesKey(), e.getMessage());
+                dueIndex.remove(due);
+                continue;
+            }
+            if (state.closed()) {
+                if (now.toEpochMilli() - state.lastActivityMillis() >= settings.closedRetention().toMillis()) {
+                    seriesStore.delete(due.seriesKey());
+                    dueIndex.remove(due);
+                } else {
+                    dueIndex.move(due, due(due.seriesKey(), state));
+                }
+            } else if (tracker.idle(state, now, startedAt)) {
+                closeSeries(due, state, now);
+            } else {
+                dueIndex.move(due, due(due.seriesKey(), state));
+            }
+        }
+    }
+
+    private void closeSeries(DueIndex.Due due, SeriesState state, Instant now) {
+        StagedTensors tensors = new StagedTensors(clipBuffer);
+        SeriesTracker.Closing closing;
+        byte[] closedState;
+        try {
+            closing = tracker.close(state, now, tensors);
+            closedState = SeriesStateCodec.encode(state);
+        } catch (RuntimeException e) {
+            LOG.error("series {}: closing the idle series failed; it stays open and is retried", due.seriesKey(), e);
+            return;
+        }
+        seriesStore.put(due.seriesKey(), closedState);
+        dueIndex.move(due, due(due.seriesKey(), state));
+        tensors.commit();
+        publish(closing.emissions(), now.toEpochMilli());
+        metrics.gaps(closing.gaps());
+        metrics.seriesClosed();
+        LOG.info("series {} closed after {} idle: {} clips scored, {} events", due.seriesKey(), tracker.idleTimeout(),
+                state.scoredClips(), state.eventCount());
+    }
+
+    /**
+     * Once, after an upgrade from a version without the index (its changelog is empty): one pass over every
+     * state, the cost the punctuator used to pay on every tick. Unreadable states stay out of the index.
+     */
+    private void buildDueIndex() {
+        int indexed = 0;
+        int unreadable = 0;
         try (KeyValueIterator<String, byte[]> all = seriesStore.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
-                SeriesState state;
                 try {
-                    state = SeriesStateCodec.decode(entry.value);
+                    dueIndex.move(null, due(entry.key, SeriesStateCodec.decode(entry.value)));
+                    indexed++;
                 } catch (IllegalStateException e) {
-                    LOG.error("series {}: stored state unreadable, left as it is: {}", entry.key, e.getMessage());
-                    continue;
-                }
-                if (tracker.idle(state, now, startedAt)) {
-                    idle.add(KeyValue.pair(entry.key, state));
-                } else if (state.closed() && now.toEpochMilli() - state.lastActivityMillis() >= settings.closedRetention().toMillis()) {
-                    expired.add(entry.key);
+                    LOG.error("series {}: stored state unreadable, left as it is and not indexed: {}", entry.key, e.getMessage());
+                    unreadable++;
                 }
             }
         }
-        for (KeyValue<String, SeriesState> series : idle) {
-            StagedTensors tensors = new StagedTensors(clipBuffer);
-            SeriesTracker.Closing closing;
-            byte[] closedState;
-            try {
-                closing = tracker.close(series.value, now, tensors);
-                closedState = SeriesStateCodec.encode(series.value);
-            } catch (RuntimeException e) {
-                LOG.error("series {}: closing the idle series failed; it stays open and is retried", series.key, e);
-                continue;
-            }
-            seriesStore.put(series.key, closedState);
-            tensors.commit();
-            publish(closing.emissions(), now.toEpochMilli());
-            metrics.gaps(closing.gaps());
-            metrics.seriesClosed();
-            LOG.info("series {} closed after {} idle: {} clips scored, {} events", series.key, tracker.idleTimeout(),
-                    series.value.scoredClips(), series.value.eventCount());
-        }
-        expired.forEach(seriesStore::delete);
+        dueIndex.markBuilt();
+        LOG.info("due index built from the series store: {} series indexed, {} unreadable", indexed, unreadable);
     }
 
     private void publish(List<Emission> emissions, long timestamp) {

@@ -241,6 +241,25 @@ class SeriesTrackerTest {
         assertThat(lastSummary().getFlagged()).isFalse();
     }
 
+    @Test
+    void a_buffered_clip_keeps_only_the_tokens_its_partner_will_be_compared_with() {
+        List<ClipLatents> clips = SyntheticLatents.loop(SERIES, SOP, 6, 41).build();
+        feed(clips.get(0));
+        ClipLatents first = tensors.clips.get(SERIES + "/" + SOP + "/" + clips.get(0).getRef().getFirstFrame());
+        assertThat(first.getPredictedTokens()).as("its prediction waits for clip 1").isEqualTo(clips.get(0).getPredictedTokens());
+        assertThat(first.getObservedTokens().remaining()).as("nothing will be compared with its observation").isZero();
+        assertThat(first.getPooledEmbedding()).isEmpty();
+
+        feed(clips.get(5));
+        ClipLatents last = tensors.clips.get(SERIES + "/" + SOP + "/" + clips.get(5).getRef().getFirstFrame());
+        assertThat(last.getObservedTokens()).as("it waits for clip 4's prediction").isEqualTo(clips.get(5).getObservedTokens());
+        assertThat(last.getPredictedTokens().remaining()).as("the last clip's prediction points past the loop").isZero();
+
+        feed(clips.subList(1, 5));
+        assertThat(emitted.stream().filter(e -> e instanceof Emission.ClipScored).count()).isEqualTo(5);
+        assertThat(tensors.clips).as("a completed loop leaves nothing buffered").isEmpty();
+    }
+
     private void feed(List<ClipLatents> clips) {
         clips.forEach(this::feed);
     }

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.Stores;
 import org.echostream.anomaly.scoring.EvidenceRule;
 import org.echostream.anomaly.scoring.ModelCalibration;
 import org.echostream.anomaly.series.SeriesSettings;
@@ -40,6 +41,8 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, AnomalyEvent> events;
     final TestOutputTopic<String, SeriesSummary> summaries;
     final TestOutputTopic<String, DeadLetter> deadLetters;
+    /** Counts every value the topology reads from the series store. */
+    final CountingStoreSupplier seriesStore = new CountingStoreSupplier(Stores.persistentKeyValueStore(AnomalyTopology.SERIES_STORE));
 
     static SeriesSettings defaultSettings() {
         return new SeriesSettings(new EvidenceRule(2, 3, 0.99), 4.0, 0.5, OptionalDouble.empty(), 0.25, IDLE, 4);
@@ -56,7 +59,7 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(AnomalyTopology.build(new AnomalyTopology.Settings(TOPICS, settings, IDLE_CHECK,
-                CLOSED_RETENTION), calibration, clock, metrics), props, clock.instant());
+                CLOSED_RETENTION), calibration, clock, metrics, seriesStore), props, clock.instant());
         latents = driver.createInputTopic(TOPICS.latents(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         surprise = driver.createOutputTopic(TOPICS.surprise(), Serdes.String().deserializer(), AvroSerde.of(ClipSurprise.class));
         events = driver.createOutputTopic(TOPICS.events(), Serdes.String().deserializer(), AvroSerde.of(AnomalyEvent.class));
