@@ -1,6 +1,7 @@
 package org.echostream.ingest.testing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ public record DecodableContexts(List<TestScu.Proposal> proposals, Map<String, In
                 id += 2;
             }
         }
-        return new DecodableContexts(List.copyOf(proposals), Map.copyOf(contextOf));
+        // unmodifiable, but a lookup of a missing (null) transfer syntax answers null as a HashMap does (mutated files)
+        return new DecodableContexts(List.copyOf(proposals), Collections.unmodifiableMap(contextOf));
     }
 }
