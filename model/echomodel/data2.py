@@ -58,11 +58,22 @@ def sim_labels(sim: EchoSimulator, t: np.ndarray):
             "rr": rr.astype(np.float32)}
 
 
-def make_loop2(seed: int, kind: str, cfg: SimConfig, twins: bool = False, prep: Prep2Config = Prep2Config()):
-    p = make_params(seed, kind, cfg)
-    idx = resample_indices(np.arange(p.n_frames) / p.fps, prep.fps)
+def kept_frames(p, prep: Prep2Config = Prep2Config()) -> np.ndarray:
+    """The source frames prep-2's 24 fps resampler keeps (only those are rendered)."""
+    return resample_indices(np.arange(p.n_frames) / p.fps, prep.fps)
+
+
+def render_prep2(p, cfg: SimConfig, idx: np.ndarray, prep: Prep2Config = Prep2Config()):
+    """Render study p at source frames idx and run prep-2 on it, as a DICOM file of it would be: (x, mask, sim)."""
     sim = EchoSimulator(p, cfg)
     x, mask, _ = preprocess2(sim.render(idx), None, sim.region, prep, already_resampled=True)
+    return x, mask, sim
+
+
+def make_loop2(seed: int, kind: str, cfg: SimConfig, twins: bool = False, prep: Prep2Config = Prep2Config()):
+    p = make_params(seed, kind, cfg)
+    idx = kept_frames(p, prep)
+    x, mask, sim = render_prep2(p, cfg, idx, prep)
     t = np.arange(len(x)) / prep.fps
     # the Heart Rate tag a scanner writes (and simulate_dicom does): the estimator's minimum beat gap, and the RR
     # of a loop too short to show two beat starts
@@ -74,8 +85,7 @@ def make_loop2(seed: int, kind: str, cfg: SimConfig, twins: bool = False, prep: 
     out.update({"y_" + k: v for k, v in sim_labels(sim, idx / p.fps).items()})
     if twins:
         q = speckle_twin(p)
-        st = EchoSimulator(q, cfg)
-        xt, _, _ = preprocess2(st.render(idx), None, st.region, prep, already_resampled=True)
+        xt, _, _ = render_prep2(q, cfg, idx, prep)
         out["twin"] = xt.astype(np.float16)
     return out
 

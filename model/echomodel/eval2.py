@@ -17,18 +17,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from dataclasses import asdict
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from dataclasses import asdict
-
-from .data2 import EVAL_CFG, build, make_loop2, sets
-from .prep import resample_indices
-from .prep2 import Prep2Config, preprocess2
+from .data2 import EVAL_CFG, build, kept_frames, make_loop2, render_prep2, sets
+from .prep2 import Prep2Config
 from .metrics import auroc_ci, collapse_stats, rate_ci
-from .sim import ABNORMAL_KINDS, NUISANCE_KINDS, EchoSimulator, StudyParams, make_params
+from .sim import ABNORMAL_KINDS, NUISANCE_KINDS, StudyParams, make_params
 from .train2 import FPS, load_ckpt, target_tubelet, token_mask, tubelet_table
 from .world import GRID, action, ln
 
@@ -189,9 +187,9 @@ def abnormal_region(lp, cfg, prep: Prep2Config = Prep2Config()):
     for i in lp["abn_segments"]:
         ks[i] = float(np.median(ok)) if kind.startswith("rwma-") else p.k_seg[i]
     q.k_seg, q.k_seg_after = ks, list(ks)
-    idx = resample_indices(np.arange(p.n_frames) / p.fps, prep.fps)
-    xa, ma, _ = preprocess2(EchoSimulator(p, cfg).render(idx), None, EchoSimulator(p, cfg).region, prep, already_resampled=True)
-    xh, _, _ = preprocess2(EchoSimulator(q, cfg).render(idx), None, EchoSimulator(q, cfg).region, prep, already_resampled=True)
+    idx = kept_frames(p, prep)
+    xa, ma, _ = render_prep2(p, cfg, idx, prep)
+    xh, _, _ = render_prep2(q, cfg, idx, prep)
     d = np.abs(xa - xh).mean(0) * ma
     k = 96 // GRID
     dt = d.reshape(GRID, k, GRID, k).mean(axis=(1, 3))
