@@ -39,6 +39,13 @@ class DashboardBrowserIT {
     @TestHTTPResource("/")
     URL root;
 
+    /** Fills the sign-in form the browser is on as {@code user} (the local users file's password) and submits it. */
+    private static void signIn(WebDriver driver, String user) {
+        driver.findElement(By.id("username")).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(Credentials.password(user));
+        driver.findElement(By.id("signin")).click();
+    }
+
     static WebDriver chromium() throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
@@ -60,9 +67,7 @@ class DashboardBrowserIT {
             driver.get(root + "index.html");
             // Not signed in: the worklist's first API call answers 401 and the page goes to the sign-in form.
             wait.until(ExpectedConditions.urlContains("/login.html"));
-            driver.findElement(By.id("username")).sendKeys("clinician");
-            driver.findElement(By.id("password")).sendKeys(Credentials.password("clinician"));
-            driver.findElement(By.id("signin")).click();
+            signIn(driver, "clinician");
 
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#worklist tbody tr.flagged")));
             assertThat(driver.findElement(By.cssSelector("#worklist tbody tr.flagged")).getText()).contains("Fixture, Flagged").contains("0.91");
@@ -107,9 +112,7 @@ class DashboardBrowserIT {
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
             driver.get(root + "login.html");
-            driver.findElement(By.id("username")).sendKeys("clinician");
-            driver.findElement(By.id("password")).sendKeys(Credentials.password("clinician"));
-            driver.findElement(By.id("signin")).click();
+            signIn(driver, "clinician");
             By flaggedRow = By.cssSelector("#worklist tbody tr[data-study='" + EchoFixtures.FLAGGED_STUDY + "']");
             wait.until(ExpectedConditions.presenceOfElementLocated(flaggedRow));
 
@@ -164,9 +167,7 @@ class DashboardBrowserIT {
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
             driver.get(root + "login.html");
-            driver.findElement(By.id("username")).sendKeys("admin");
-            driver.findElement(By.id("password")).sendKeys(Credentials.password("admin"));
-            driver.findElement(By.id("signin")).click();
+            signIn(driver, "admin");
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("jobs-link"))).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("jobs"), EchoFixtures.JOB_ID));
             String folder = "/archive/browser-" + System.nanoTime();
