@@ -79,6 +79,14 @@ public interface AnomalyConfig {
         @WithDefault("5s")
         Duration idleCheckInterval();
 
+        /**
+         * After a start, how long a task that has had no record yet waits before series idleness counts; once a
+         * record comes it counts from that record. Covers a predecessor's open transaction (EOS
+         * {@code transaction.timeout.ms}, 10 s in Kafka Streams) keeping the input unreadable after a restart.
+         */
+        @WithDefault("30s")
+        Duration restartInputWait();
+
         /** How long a closed series' state is kept, so a late clip continues its counts instead of starting over. */
         @WithDefault("7d")
         Duration closedRetention();

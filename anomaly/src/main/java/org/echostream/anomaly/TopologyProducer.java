@@ -70,7 +70,7 @@ public class TopologyProducer {
                 scoring.clipScoreCap(), scoring.regionFraction(), scoring.seriesThreshold(), scoring.normativeWeight(),
                 series.idleTimeout(), series.maxOutOfOrder());
         Topology topology = AnomalyTopology.build(new AnomalyTopology.Settings(TopicNames.catalogue(), seriesSettings,
-                series.idleCheckInterval(), series.closedRetention()), calibration, clock, metrics);
+                series.idleCheckInterval(), series.closedRetention(), series.restartInputWait()), calibration, clock, metrics);
         LOG.debugf("topology:%n%s", topology.describe());
         return topology;
     }

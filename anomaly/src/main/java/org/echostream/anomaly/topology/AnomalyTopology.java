@@ -49,7 +49,17 @@ public final class AnomalyTopology {
      * @param idleCheckInterval how often the punctuator looks for idle series (wall clock)
      * @param closedRetention   how long a closed series' state is kept, so a late clip continues its counts
      */
-    public record Settings(TopicNames topics, SeriesSettings series, Duration idleCheckInterval, Duration closedRetention) {
+    /**
+     * @param restartInputWait after a start, how long a task that has seen no record yet waits before idleness
+     *                         counts (from its first record otherwise); see docs/anomaly.md
+     */
+    public record Settings(TopicNames topics, SeriesSettings series, Duration idleCheckInterval, Duration closedRetention,
+                           Duration restartInputWait) {
+        public Settings {
+            if (restartInputWait.isNegative()) {
+                throw new IllegalArgumentException("restart input wait must not be negative, got " + restartInputWait);
+            }
+        }
     }
 
     private AnomalyTopology() {

@@ -60,8 +60,15 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
     private KeyValueStore<String, byte[]> seriesStore;
     private KeyValueStore<String, ClipLatents> clipBuffer;
     private DueIndex dueIndex;
-    /** After a restart, every series gets a full idle timeout again before it is closed: the backlog comes first. */
+    /** When this task's processor started (after its stores were restored). */
     private Instant startedAt;
+    /**
+     * When this task first saw a record: after a restart, every series gets a full idle timeout from then before
+     * it is closed, so the backlog comes first. The start itself is not enough: the input can stay unreadable
+     * for a while after it (a killed predecessor's open transaction keeps the committed offsets unstable until
+     * its transaction timeout), and a series closed meanwhile loses the prediction its next clip is scored against.
+     */
+    private Instant firstRecordAt;
 
     SeriesProcessor(AnomalyTopology.Settings settings, ModelCalibration calibration, SeriesTracker tracker, Clock clock,
                     AnomalyMetrics metrics) {
@@ -88,6 +95,9 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
 
     @Override
     public void process(Record<String, byte[]> record) {
+        if (firstRecordAt == null) {
+            firstRecordAt = clock.instant();
+        }
         if (calibration instanceof ModelCalibration.NotCalibrated notCalibrated) {
             deadLetter(record, null, new Refusal(Refusal.MODEL_NOT_CALIBRATED, notCalibrated.reason()));
             return;
@@ -157,7 +167,8 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
             buildDueIndex();
         }
         // Until a restart's grace period is over no open series is idle (see SeriesTracker.idle): skip them unread.
-        boolean graceOver = now.toEpochMilli() - startedAt.toEpochMilli() >= tracker.idleTimeout().toMillis();
+        Instant idleFrom = idleCountedFrom();
+        boolean graceOver = now.toEpochMilli() - idleFrom.toEpochMilli() >= tracker.idleTimeout().toMillis();
         for (DueIndex.Due due : dueIndex.dueBy(now.toEpochMilli(), MAX_DUE_PER_TICK, graceOver)) {
             byte[] stored = seriesStore.get(due.seriesKey());
             if (stored == null) {
@@ -181,12 +192,20 @@ final class SeriesProcessor implements Processor<String, byte[], String, Object>
                 } else {
                     dueIndex.move(due, due(due.seriesKey(), state));
                 }
-            } else if (tracker.idle(state, now, startedAt)) {
+            } else if (tracker.idle(state, now, idleFrom)) {
                 closeSeries(due, state, now);
             } else {
                 dueIndex.move(due, due(due.seriesKey(), state));
             }
         }
+    }
+
+    /**
+     * The earliest moment idleness counts from in this task: its first record, or, while none has come, the
+     * start plus {@code restartInputWait} (a partition with no backlog still closes its idle series).
+     */
+    private Instant idleCountedFrom() {
+        return firstRecordAt != null ? firstRecordAt : startedAt.plus(settings.restartInputWait());
     }
 
     private void closeSeries(DueIndex.Due due, SeriesState state, Instant now) {

@@ -246,7 +246,7 @@ public final class AnomalyBenchmark {
     }
 
     static AnomalyTopology.Settings topologySettings() {
-        return new AnomalyTopology.Settings(TopicNames.catalogue(), settings(), Duration.ofSeconds(5), Duration.ofDays(1));
+        return new AnomalyTopology.Settings(TopicNames.catalogue(), settings(), Duration.ofSeconds(5), Duration.ofDays(1), Duration.ofSeconds(30));
     }
 
     /** Made-up calibration numbers of the right shapes: speed does not depend on them. */

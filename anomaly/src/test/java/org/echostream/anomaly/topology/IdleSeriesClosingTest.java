@@ -113,6 +113,56 @@ class IdleSeriesClosingTest {
         assertThat(harness.metrics.seriesClosed).isEqualTo(5);
     }
 
+    @Test
+    void after_a_restart_idleness_counts_from_the_first_record_not_from_the_start() {
+        List<String> before = openSeries(0, 2);
+        // The restarted task: a second topology on stores restored from the first one, input not yet readable.
+        try (TopologyHarness restarted = restoredFrom(harness)) {
+            restarted.advance(TopologyHarness.IDLE.plus(Duration.ofSeconds(10)));
+            assertThat(restarted.summaries.isEmpty()).as("closed while no record had come since the start").isTrue();
+
+            // The backlog begins: from now on every series gets a full idle timeout.
+            String backlog = SERIES_ROOT + "backlog";
+            restarted.latents.pipeInput(backlog, AvroSerde.of(ClipLatents.class).encode(
+                    SyntheticLatents.loop(backlog, backlog + ".1", 2, 7).build().get(0)), restarted.clock.instant());
+            restarted.summaries.readValuesToList();
+            restarted.advance(TopologyHarness.IDLE.minus(TopologyHarness.IDLE_CHECK));
+            assertThat(restarted.summaries.isEmpty()).as("closed before an idle timeout from the first record").isTrue();
+
+            restarted.advance(TopologyHarness.IDLE_CHECK.multipliedBy(2));
+            List<String> closed = new ArrayList<>(before);
+            closed.add(backlog);
+            assertThat(restarted.summaries.readValuesToList()).extracting(SeriesSummary::getSeriesInstanceUid)
+                    .containsExactlyInAnyOrderElementsOf(closed);
+        }
+    }
+
+    @Test
+    void after_a_restart_with_no_input_series_close_once_the_input_wait_and_the_idle_timeout_are_over() {
+        List<String> before = openSeries(0, 2);
+        try (TopologyHarness restarted = restoredFrom(harness)) {
+            Duration wait = TopologyHarness.RESTART_INPUT_WAIT.plus(TopologyHarness.IDLE);
+            restarted.advance(wait.minus(TopologyHarness.IDLE_CHECK));
+            assertThat(restarted.summaries.isEmpty()).isTrue();
+            restarted.advance(TopologyHarness.IDLE_CHECK.multipliedBy(2));
+            assertThat(restarted.summaries.readValuesToList()).extracting(SeriesSummary::getSeriesInstanceUid)
+                    .containsExactlyInAnyOrderElementsOf(before);
+        }
+    }
+
+    /** A new topology (its own state folder and a clock at the same start) whose three stores hold the given one's entries. */
+    private TopologyHarness restoredFrom(TopologyHarness source) {
+        TopologyHarness restarted = new TopologyHarness(tmp.resolve("restarted"), SyntheticRelease.load(tmp.resolve("model"), 0.99));
+        for (String store : List.of(AnomalyTopology.SERIES_STORE, AnomalyTopology.DUE_INDEX_STORE, AnomalyTopology.CLIP_BUFFER_STORE)) {
+            KeyValueStore<Object, Object> from = source.driver.getKeyValueStore(store);
+            KeyValueStore<Object, Object> to = restarted.driver.getKeyValueStore(store);
+            try (KeyValueIterator<Object, Object> all = from.all()) {
+                all.forEachRemaining(entry -> to.put(entry.key, entry.value));
+            }
+        }
+        return restarted;
+    }
+
     /** Opens {@code count} series with one clip each, all at the current clock, without moving the wall clock. */
     private List<String> openSeries(int first, int count) {
         List<String> keys = new ArrayList<>();

@@ -31,6 +31,7 @@ final class TopologyHarness implements AutoCloseable {
     static final Duration IDLE = Duration.ofSeconds(60);
     static final Duration IDLE_CHECK = Duration.ofSeconds(5);
     static final Duration CLOSED_RETENTION = Duration.ofHours(1);
+    static final Duration RESTART_INPUT_WAIT = Duration.ofSeconds(30);
     static final TopicNames TOPICS = TopicNames.catalogue();
 
     final MutableClock clock = new MutableClock(SyntheticLatents.T0);
@@ -59,7 +60,7 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(AnomalyTopology.build(new AnomalyTopology.Settings(TOPICS, settings, IDLE_CHECK,
-                CLOSED_RETENTION), calibration, clock, metrics, seriesStore), props, clock.instant());
+                CLOSED_RETENTION, RESTART_INPUT_WAIT), calibration, clock, metrics, seriesStore), props, clock.instant());
         latents = driver.createInputTopic(TOPICS.latents(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         surprise = driver.createOutputTopic(TOPICS.surprise(), Serdes.String().deserializer(), AvroSerde.of(ClipSurprise.class));
         events = driver.createOutputTopic(TOPICS.events(), Serdes.String().deserializer(), AvroSerde.of(AnomalyEvent.class));
