@@ -8,7 +8,11 @@ figures): per token, surprise e = mean over D of |prediction - layer-normed obse
 head, per token location and per target-phase bin (8) on calibration normals (even-numbered loops);
 pair score = mean of the top-8 token z inside the fan; window = one beat of context ends; window score =
 mean pair score; series score of a head = max over windows; the surprise series score = mean of the
-within-beat and beat-to-beat heads' series scores. Threshold = 95th percentile of the series scores of the
+within-beat and beat-to-beat heads' series scores. With a spatial head (fifth try on; this paragraph was
+written before any of its scores was computed): per token, e = mean over D of |prediction - layer-normed
+observed token| averaged over the 4 x 4-token blocks (stride 2, at least 4 fan tokens) that hid it, on every
+third tubelet; z per location and the tubelet's own phase bin on the same calibration normals; then the same
+pair, window and series steps; "surprise3" = mean of the three heads' series scores. Threshold = 95th percentile of the series scores of the
 odd-numbered calibration loops; events: two consecutive windows above the 99th percentile of those loops'
 window scores.
 """
@@ -28,12 +32,18 @@ from .prep2 import Prep2Config
 from .metrics import auroc_ci, collapse_stats, rate_ci
 from .sim import ABNORMAL_KINDS, NUISANCE_KINDS, StudyParams, make_params
 from .train2 import FPS, load_ckpt, target_tubelet, token_mask, tubelet_table
-from .world import GRID, action, ln
+from .world import GRID, SPATIAL_BLOCK, action, hide_block, ln, spatial_cond
 
 N_BINS = 8
 TOPK = 8
 HEADS = ("within", "beat")
 WITHIN_DELTAS = (0.3, 0.5)
+SPATIAL_EVERY = 3        # the spatial head scores every third tubelet (its cost: one encoding per block)
+SPATIAL_STRIDE = 2
+
+
+def heads_of(rec) -> tuple:
+    return HEADS + (("spatial",) if rec.get("spatial") is not None else ())
 
 
 @torch.no_grad()
@@ -87,7 +97,32 @@ def token_errors(pred, z, pairs, ctx_len: int = 2):
     return err.numpy(), cp.numpy(), bins, c.numpy()
 
 
-def loop_record(enc, pred, lp, ctx_len: int = 2, z=None):
+@torch.no_grad()
+def spatial_errors(enc, pred, lp, z, tab, tm, every: int = SPATIAL_EVERY):
+    """Spatial head: per tubelet (every `every`-th context end), each token's error averaged over the blocks
+    that hid it -> errors [P, 12, 12], phase bins [P], tubelet index [P]; None without blocks or tubelets."""
+    blocks = [(r, c) for r in range(0, GRID - SPATIAL_BLOCK + 1, SPATIAL_STRIDE)
+              for c in range(0, GRID - SPATIAL_BLOCK + 1, SPATIAL_STRIDE)
+              if tm[r:r + SPATIAL_BLOCK, c:c + SPATIAL_BLOCK].sum() >= 4]
+    cs = list(range(1, tab["n"] - 1, every))
+    if not blocks or not cs:
+        return None
+    x = torch.from_numpy(np.asarray(lp["x"], np.float32))
+    m = torch.from_numpy(lp["mask"].astype(np.float32))[None, None]
+    r0 = torch.tensor([b[0] for b in blocks]); c0 = torch.tensor([b[1] for b in blocks])
+    nb = len(blocks)
+    errs = []
+    for i in cs:
+        xh, mh, hidden = hide_block(x[2 * i:2 * i + 2][None].expand(nb, 2, 96, 96), m.expand(nb, 1, 96, 96), r0, c0)
+        cond = spatial_cond(torch.full((nb,), float(tab["phase"][i])), torch.full((nb,), float(tab["rr"][i])))
+        ps = pred.spatial(enc(xh, mh), hidden, cond)
+        e = (ps - ln(z[i:i + 1])).abs().mean(1) * hidden[:, 0]
+        errs.append((e.sum(0) / hidden[:, 0].sum(0).clamp(min=1)).numpy())
+    bins = np.minimum((tab["phase"][cs] * N_BINS).astype(int), N_BINS - 1)
+    return np.stack(errs), bins, np.asarray(cs)
+
+
+def loop_record(enc, pred, lp, ctx_len: int = 2, z=None, spatial: bool = True):
     """Per-head token errors of one loop; z: the loop's tokens when already encoded."""
     z = encode(enc, lp) if z is None else z
     tab = tubelet_table(lp)
@@ -96,12 +131,15 @@ def loop_record(enc, pred, lp, ctx_len: int = 2, z=None):
     for h in HEADS:
         r = token_errors(pred, z, loop_pairs(tab, h), ctx_len)
         rec[h] = None if r is None else {"err": r[0], "copy": r[1], "bin": r[2], "c": r[3]}
+    if spatial and getattr(pred, "spatial", None) is not None:
+        r = spatial_errors(enc, pred, lp, z, tab, tm)
+        rec["spatial"] = None if r is None else {"err": r[0], "bin": r[1], "c": r[2]}
     return rec
 
 
 def fit_norms(recs):
     norms = {}
-    for h in HEADS:
+    for h in heads_of(recs[0]):
         s1 = np.zeros((N_BINS, GRID, GRID)); s2 = np.zeros_like(s1); n = np.zeros_like(s1)
         for r in recs:
             if r[h] is None:
@@ -131,7 +169,7 @@ def series_score(r, norms):
     tab = r["tab"]
     rr = float(np.median(tab["rr"]))
     per, windows = {}, {}
-    for h in HEADS:
+    for h in heads_of(r):
         s, c, z = pair_scores(r, h, norms)
         if len(s) == 0:
             per[h], windows[h] = np.nan, []
@@ -148,6 +186,9 @@ def series_score(r, norms):
         per[h] = max(x[1] for x in w)
         windows[h] = w
     vals = [per[h] for h in HEADS if not np.isnan(per[h])]
+    if "spatial" in per:
+        v3 = [per[h] for h in heads_of(r) if not np.isnan(per[h])]
+        per["surprise3"] = float(np.mean(v3)) if v3 else np.nan
     return (float(np.mean(vals)) if vals else np.nan), per, windows
 
 
@@ -363,7 +404,8 @@ def main():
     thr = float(np.nanpercentile([s[0] for s in ser], 95))
     win_all = [w[1] for s in ser for w in combined_windows(s[2])]
     ev_thr = float(np.percentile(win_all, 99))
-    head_thr = {h: float(np.nanpercentile([s[1][h] for s in ser], 95)) for h in HEADS}
+    score_keys = [k for k in ser[0][1]]          # the heads, and surprise3 with a spatial head
+    head_thr = {h: float(np.nanpercentile([s[1][h] for s in ser], 95)) for h in score_keys}
     res["calibration"] = {"series_threshold": thr, "event_threshold": ev_thr, "head_thresholds": head_thr,
                           "n_stats": len(cal_recs[0::2]), "n_threshold": len(held)}
     popm = population_mean(cal_recs[0::2])
@@ -375,12 +417,12 @@ def main():
         kinds = [r["kind"] for r in recs]
         ss = [series_score(r, norms) for r in recs]
         block = {"surprise": figures([s[0] for s in ss], kinds, thr, normal_kinds)}
-        for h in HEADS:
-            block["head_" + h] = figures([s[1][h] for s in ss], kinds, head_thr[h], normal_kinds)
+        for h in score_keys:
+            block[h if h == "surprise3" else "head_" + h] = figures([s[1][h] for s in ss], kinds, head_thr[h], normal_kinds)
         normals = [r for r in recs if r["kind"] == "normal"]
         block["M2"] = m2_predictor(normals, population_error(popm, normals))
         # leak test: one-tubelet context vs two, reduced EF against normals (within-beat head)
-        ref = [loop_record(enc, pred, lp, ctx_len=1, z=r["z"]) for lp, r in zip(loops, recs) if lp["kind"] in ("reduced-ef", "normal")]
+        ref = [loop_record(enc, pred, lp, ctx_len=1, z=r["z"], spatial=False) for lp, r in zip(loops, recs) if lp["kind"] in ("reduced-ef", "normal")]
         s1 = [series_score(r, norms)[1]["within"] for r in ref]
         k1 = [r["kind"] for r in ref]
         s2 = [s[1]["within"] for s, k in zip(ss, kinds) if k in ("reduced-ef", "normal")]
@@ -409,10 +451,16 @@ def main():
                 continue
             top = max(win, key=lambda w: w[1])[2]
             hits.setdefault(r["kind"], []).append(in_region(top, region))
+            if s[2].get("spatial"):
+                top_s = max(s[2]["spatial"], key=lambda w: w[1])[2]
+                hits.setdefault("spatial:" + r["kind"], []).append(in_region(top_s, region))
             fan = np.flatnonzero(r["tmask"])
             chance.append(float(np.mean([in_region(t, region) for t in fan])))
         block["top_token_in_region"] = {k: {"rate": float(np.mean(v)), "n": len(v)} for k, v in hits.items()}
-        allh = [x for v in hits.values() for x in v]
+        allh = [x for k, v in hits.items() if not k.startswith("spatial:") for x in v]
+        alls = [x for k, v in hits.items() if k.startswith("spatial:") for x in v]
+        if alls:
+            block["top_token_in_region"]["spatial:all"] = {"rate": float(np.mean(alls)), "n": len(alls)}
         block["top_token_in_region"]["all"] = {"rate": float(np.mean(allh)) if allh else None, "n": len(allh),
                                                "chance": float(np.mean(chance)) if chance else None}
         res[setname] = block
@@ -426,7 +474,7 @@ def main():
     with open(os.path.join(out_dir, "metrics2.json"), "w") as f:
         json.dump(res, f, indent=1, default=float)
     with open(os.path.join(out_dir, "calibration2.json"), "w") as f:
-        json.dump({"calibration": res["calibration"], "norms": {h: [norms[h][0].tolist(), norms[h][1].tolist()] for h in HEADS},
+        json.dump({"calibration": res["calibration"], "norms": {h: [norms[h][0].tolist(), norms[h][1].tolist()] for h in norms},
                    "topk": TOPK, "bins": N_BINS, "within_deltas": WITHIN_DELTAS}, f)
     print(json.dumps({k: res[k] for k in ("M1_pass", "M3_pass", "M4", "M4_pass")}, default=float))
 
@@ -460,6 +508,18 @@ def markdown(res) -> str:
     for k in ("normal",) + NUISANCE_KINDS + ABNORMAL_KINDS:
         L.append(f"| {k} | " + " | ".join(f"{res[s]['events'][k]['loops_with_event']:.2f}" for s in ("eval", "variant")) + " |")
     L.append(f"| onset localisation error, median (s) | {res['eval']['onset_localisation_error_s']} | {res['variant']['onset_localisation_error_s']} |")
+    if "head_spatial" in res["eval"]:
+        L += ["", "| with the spatial head: AUROC [95% CI] | eval head_spatial | eval surprise3 | variant head_spatial | variant surprise3 |",
+              "|---|---|---|---|---|"]
+        for k in ABNORMAL_KINDS + ("overall",):
+            L.append(f"| {k} | " + " | ".join(f"{res[s][h][k]['auroc']:.2f} [{res[s][h][k]['ci'][0]:.2f}, {res[s][h][k]['ci'][1]:.2f}]"
+                                             for s in ("eval", "variant") for h in ("head_spatial", "surprise3")) + " |")
+        L.append("| false alarms at threshold (normals + nuisance) | " + " | ".join(
+            f"{res[s][h]['false_alarms']['k']}/{res[s][h]['false_alarms']['n']}" for s in ("eval", "variant") for h in ("head_spatial", "surprise3")) + " |")
+        sp = lambda s: res[s]["top_token_in_region"].get("spatial:all", {}).get("rate")
+        L.append("| top token of the spatial head's highest window within 1 token of the abnormal region | "
+                 + " | ".join("-" if sp(s) is None else f"{sp(s):.2f}" for s in ("eval",)) + " | | "
+                 + " | ".join("-" if sp(s) is None else f"{sp(s):.2f}" for s in ("variant",)) + " | |")
     if "top_token_in_region" in res["eval"]:
         tt = lambda s, k: res[s]["top_token_in_region"].get(k, {}).get("rate")
         f = lambda v: "-" if v is None else f"{v:.2f}"

@@ -24,7 +24,8 @@ import torch
 import torch.nn.functional as F
 
 from .data2 import build, sets
-from .world import GRID, Encoder, PixelTokens, Predictor, TwinDecoder, WorldConfig, action, ln, sigreg, vicreg_terms
+from .world import (GRID, SPATIAL_BLOCK, Encoder, PixelTokens, Predictor, TwinDecoder, WorldConfig, action, hide_block, ln,
+                    sigreg, vicreg_terms)
 
 FPS = 24.0
 
@@ -52,6 +53,8 @@ class Train2Config:
     scale: float = 1.0
     ckpt_every: int = 500        # steps between intermediate checkpoints (ckpt-STEP.pt beside the final one)
     init: str = ""               # a checkpoint to start from (encoder, EMA target, predictor, decoder when saved)
+    spatial_w: float = 0.0       # weight of the spatial (masked-block) head's loss; > 0 needs --spatial-width
+    spatial_width: int = 0       # the spatial head's width (0: none, tries 1-4)
 
 
 def tubelet_table(lp):
@@ -112,6 +115,18 @@ class PairSampler:
         return (f(ctx), f(tgt), f(twin), f(twin_c), f(pres), action(a[:, 0], a[:, 1], a[:, 2], a[:, 3]), f(tm)[:, None])
 
 
+def spatial_blocks(tmask, gen):
+    """A hidden block per sample that contains a random fan token (at a random place in the block)."""
+    r0, c0 = [], []
+    hi = GRID - SPATIAL_BLOCK
+    for fan in tmask:
+        idx = torch.nonzero(fan)
+        r, c = idx[int(torch.randint(len(idx), (1,), generator=gen))].tolist() if len(idx) else (GRID // 2, GRID // 2)
+        u = torch.randint(SPATIAL_BLOCK, (2,), generator=gen).tolist()
+        r0.append(min(max(r - u[0], 0), hi)), c0.append(min(max(c - u[1], 0), hi))
+    return torch.tensor(r0), torch.tensor(c0)
+
+
 def masked_l1(p, t, tmask):
     e = F.smooth_l1_loss(p, t, reduction="none", beta=0.5).mean(1)   # [B, 12, 12]
     return (e * tmask).sum() / tmask.sum().clamp(min=1)
@@ -126,13 +141,17 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
         loops = build(sets(cfg.scale)["train"])
     sampler = PairSampler(loops, cfg.seed, cfg.drop_ctx, with_twin="twin" in loops[0])
     pixel = cfg.encoder == "pixel"
+    assert cfg.spatial_w == 0 or wcfg.spatial_width > 0, "--spatial-w needs a spatial head (--spatial-width)"
     assert not pixel or cfg.reg == "none", "the pixel baseline has no encoder to regularise: --reg none"
     enc = PixelTokens() if pixel else Encoder(wcfg)
     pred = Predictor(wcfg, in_dim=PixelTokens.dim if pixel else None)
     dec = TwinDecoder(wcfg) if cfg.recon_w > 0 and wcfg.recon_px and not pixel else None
     if cfg.init:
         ck = torch.load(cfg.init, map_location="cpu")
-        enc.load_state_dict(ck["encoder"]), pred.load_state_dict(ck["predictor"])
+        enc.load_state_dict(ck["encoder"])
+        missing, unexpected = pred.load_state_dict(ck["predictor"], strict=False)
+        # a checkpoint without a spatial head may start one: only its weights may be missing
+        assert not unexpected and all(k.startswith("spatial.") for k in missing), (missing, unexpected)
         if dec is not None and "decoder" in ck and ck["world"].get("recon_px") == wcfg.recon_px:
             dec.load_state_dict(ck["decoder"])
     tgt_enc = copy.deepcopy(enc).requires_grad_(False) if cfg.reg == "ema" else None
@@ -184,7 +203,19 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
             l_rec = (((recon - rt) ** 2) * rm).sum() / (rm.sum() * 2).clamp(min=1)
         else:
             l_rec = torch.zeros(())
-        loss = l_pred + cfg.inv_w * l_inv + l_reg + cfg.recon_w * l_rec
+        l_sp = torch.zeros(())
+        if cfg.spatial_w > 0:
+            # a segment-sized block of the target tubelet hidden in pixels, its tokens predicted from the rest
+            # of the same instant; the target: the EMA encoding of the whole twin (zt)
+            ok = tmask.float()
+            r0, c0 = spatial_blocks(tmask, gen)
+            xh, mh, hidden = hide_block(tgt, m, r0, c0)
+            zh = enc(xh, mh)
+            ps = pred.spatial(zh, hidden, act[:, [2, 3, 5]])
+            hm = hidden[:, 0] * ok
+            e = F.smooth_l1_loss(ps, zt, reduction="none", beta=0.5).mean(1)
+            l_sp = (e * hm).sum() / hm.sum().clamp(min=1)
+        loss = l_pred + cfg.inv_w * l_inv + l_reg + cfg.recon_w * l_rec + cfg.spatial_w * l_sp
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -199,7 +230,7 @@ def train(cfg: Train2Config, loops=None, wcfg: WorldConfig = WorldConfig(), log=
             rec = {"step": step, "min": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4),
                    "pred": round(l_pred.item(), 4), "copy": round(copy_l, 4),
                    "pred_over_copy": round(l_pred.item() / max(copy_l, 1e-9), 3),
-                   "inv": round(l_inv.item(), 4), "rec": round(l_rec.item(), 4), "reg": round(l_reg.item(), 4), "lr": round(lr, 6)}
+                   "inv": round(l_inv.item(), 4), "rec": round(l_rec.item(), 4), "spatial": round(l_sp.item(), 4), "reg": round(l_reg.item(), 4), "lr": round(lr, 6)}
             hist.append(rec)
             log(json.dumps(rec))
         step += 1
@@ -240,7 +271,7 @@ def main():
         logf.flush()
 
     log(json.dumps({"config": asdict(cfg)}))
-    wcfg = WorldConfig(recon_px=cfg.recon_px)
+    wcfg = WorldConfig(recon_px=cfg.recon_px, spatial_width=cfg.spatial_width)
     enc, pred, hist = train(cfg, wcfg=wcfg, log=log, on_checkpoint=lambda st, e, p, h: save(
         os.path.join(cfg.out, f"ckpt-{st}.pt"), e, p, wcfg, cfg, h))
     save(os.path.join(cfg.out, "ckpt.pt"), enc, pred, wcfg, cfg, hist)

@@ -7,6 +7,10 @@ Model 0.3 networks: a tubelet encoder and a phase-conditioned latent predictor (
   phi0, and the action (phi0, phi1, delta in beats, RR) -> the tokens at phi1 = phi0 + delta. It has no input
   from any earlier moment of the same heart, so the answer must come from what normal hearts do.
   The same network asked for delta = 1 with the previous beat's RR is the beat-to-beat head.
+- Spatial head (optional, `spatial_width` > 0): the tokens of one tubelet whose pixels in a segment-sized block
+  (4 x 4 tokens, 32 px) were hidden before encoding, the hidden-token map and the tubelet's phase and RR -> the
+  hidden tokens. Its answer comes from the rest of the wall at the same instant and from what normal walls do
+  (a wall that moves less than its neighbours is surprising there), never from the heart's past.
 - Collapse control: SIGReg (Epps-Pulley on random 1-D projections, no EMA) or EMA target + VICReg.
 """
 from __future__ import annotations
@@ -31,6 +35,8 @@ class WorldConfig:
     context: int = 2         # tubelets of context (max)
     cond_dim: int = 6        # sin/cos phi0, sin/cos phi1, delta, RR - 0.8
     recon_px: int = 48       # side of the speckle-twin reconstruction target (0: no decoder)
+    spatial_width: int = 0   # width of the spatial (masked-block) head; 0: no spatial head (tries 1-4)
+    spatial_blocks: int = 4
 
 
 def ln(x: torch.Tensor) -> torch.Tensor:
@@ -115,6 +121,53 @@ def action(phi0, phi1, delta, rr):
                         delta, rr - 0.8], dim=1)
 
 
+SPATIAL_BLOCK = 4            # hidden block side in tokens (32 px at 96 px)
+
+
+def hide_block(x, mask, r0, c0, k: int = 96 // GRID):
+    """Pixels [B, 2, 96, 96] and fan mask [B, 1, 96, 96] with the block of SPATIAL_BLOCK tokens at token
+    (r0[b], c0[b]) blanked (image 0, mask 0), and the hidden-token map [B, 1, 12, 12]. Hidden in pixel space:
+    every token of the encoder sees the whole image (receptive field 129 px), so hiding tokens would leak."""
+    B = x.shape[0]
+    rows = torch.arange(GRID)[None, :]
+    hr = (rows >= r0[:, None]) & (rows < r0[:, None] + SPATIAL_BLOCK)
+    hc = (rows >= c0[:, None]) & (rows < c0[:, None] + SPATIAL_BLOCK)
+    hidden = (hr[:, :, None] & hc[:, None, :]).float()[:, None]              # [B, 1, 12, 12]
+    keep = 1.0 - F.interpolate(hidden, scale_factor=k, mode="nearest")
+    return x * keep, mask * keep, hidden
+
+
+def spatial_cond(phase, rr):
+    """The spatial head's conditioning: the tubelet's own phase and RR (sin, cos, RR - 0.8) [B, 3]; the same
+    columns as action()'s phi1 and RR, so a training pair's action gives them for its target tubelet."""
+    tau = 2 * math.pi
+    return torch.stack([torch.sin(tau * phase), torch.cos(tau * phase), rr - 0.8], dim=1)
+
+
+class SpatialHead(nn.Module):
+    """tokens [B, D, 12, 12] of a tubelet encoded with a block hidden, the hidden map [B, 1, 12, 12] and
+    spatial_cond [B, 3] -> predicted tokens [B, D, 12, 12] (used on the hidden ones)."""
+
+    def __init__(self, cfg: WorldConfig, in_dim: int | None = None):
+        super().__init__()
+        d = in_dim or cfg.dim
+        w = cfg.spatial_width
+        self.inp = nn.Conv2d(d + 1, w, 1)
+        self.pos = nn.Parameter(torch.zeros(1, w, GRID, GRID))
+        self.cond = nn.Sequential(nn.Linear(3, 64), nn.GELU(), nn.Linear(64, 64))
+        dils = [1, 2, 3, 1, 2, 1][:cfg.spatial_blocks]
+        self.blocks = nn.ModuleList([Res(w, cond=64, dil=dl) for dl in dils])
+        self.out = nn.Sequential(nn.GroupNorm(8, w), nn.Conv2d(w, d, 1))
+
+    def forward(self, z, hidden, cond):
+        """cond: spatial_cond(phase, rr) of the tubelet [B, 3]."""
+        c = self.cond(cond)
+        h = self.inp(torch.cat([z * (1 - hidden), hidden], dim=1)) + self.pos
+        for b in self.blocks:
+            h = b(h, c)
+        return self.out(h)
+
+
 class Predictor(nn.Module):
     """context tokens [B, C, D, 12, 12] (+ which slots are present) and action [B, 6] -> [B, D, 12, 12]."""
 
@@ -129,6 +182,8 @@ class Predictor(nn.Module):
         dils = [1, 2, 1, 3, 1, 2, 1][:cfg.pred_blocks]
         self.blocks = nn.ModuleList([Res(w, cond=64, dil=dl) for dl in dils])
         self.out = nn.Sequential(nn.GroupNorm(8, w), nn.Conv2d(w, d, 1))
+        # The spatial head lives here so that it is saved and loaded with the predictor.
+        self.spatial = SpatialHead(cfg, in_dim) if cfg.spatial_width else None
 
     def forward(self, ctx, present, act):
         B, C, D, H, W = ctx.shape

@@ -6,7 +6,7 @@ from echomodel.eval2 import events, loop_pairs, ridge_r2
 from echomodel.prep2 import Prep2Config, fan_mask, phase_from_periodicity, phase_from_rwaves, preprocess2
 from echomodel.sim import EchoSimulator, SimConfig, make_params
 from echomodel.train2 import PairSampler, Train2Config, token_mask, train, tubelet_table
-from echomodel.world import Encoder, PixelTokens, Predictor, WorldConfig, action, sigreg
+from echomodel.world import Encoder, PixelTokens, Predictor, WorldConfig, action, hide_block, sigreg, spatial_cond
 
 
 def _circ_err(a, b):
@@ -108,6 +108,25 @@ def test_training_runs_and_is_repeatable_by_seed():
     assert ctx.shape == (5, 2, 2, 96, 96) and act.shape == (5, 6) and twin_c.shape == (5, 2, 96, 96)
     assert (act[:, 4] > 0).all()      # the target is always after the context
     assert "rec" in h1[0] and h1[0]["rec"] > 0      # the speckle-twin reconstruction term is on by default
+
+
+def test_spatial_head_sees_nothing_of_the_hidden_block_and_trains():
+    x = torch.rand(2, 2, 96, 96)
+    m = torch.ones(2, 1, 96, 96)
+    r0, c0 = torch.tensor([0, 8]), torch.tensor([3, 5])
+    xh, mh, hidden = hide_block(x, m, r0, c0)
+    assert hidden.shape == (2, 1, 12, 12) and hidden[0, 0, 0:4, 3:7].all() and hidden.sum() == 32
+    assert xh[0, :, 0:32, 24:56].abs().sum() == 0 and mh[1, :, 64:96, 40:72].sum() == 0
+    # changing the hidden pixels changes nothing the encoder is given
+    x2 = x.clone()
+    x2[0, :, 0:32, 24:56] = torch.rand(2, 32, 32)
+    assert torch.equal(hide_block(x2, m, r0, c0)[0], xh)
+    loops = [make_loop2(i, "normal", SimConfig(randomise=True, fps_range=(25.0, 80.0), duration_s=1.5), twins=True) for i in range(2)]
+    w = WorldConfig(dim=16, enc_width=16, pred_width=32, pred_blocks=2, spatial_width=16, spatial_blocks=2)
+    enc, pred, hist = train(Train2Config(steps=3, batch=4, spatial_w=1.0), loops=loops, wcfg=w, log=lambda s: None)
+    assert pred.spatial is not None and hist[0]["spatial"] > 0
+    z = enc(xh, mh)
+    assert pred.spatial(z, hidden, spatial_cond(torch.tensor([0.1, 0.6]), torch.tensor([0.8, 1.0]))).shape == z.shape
 
 
 def test_pixel_baseline_trains_only_the_predictor_on_the_pixels_themselves():
